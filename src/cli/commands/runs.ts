@@ -81,11 +81,13 @@ export function register(program: Command, ctx: CliContext): void {
               ['started', new Date(run.startedAt)],
               ['ended', run.endedAt === null ? null : new Date(run.endedAt)],
               ['duration_s', durationS(run)],
-              ['params', run.params],
-              ['summary', run.summary],
             ],
           ),
         );
+        // Nested values read better as indented JSON than squeezed into a table cell.
+        ctx.out.line('');
+        ctx.out.line(`params:\n${indentJson(run.params)}`);
+        ctx.out.line(`summary:\n${indentJson(run.summary)}`);
         ctx.out.line('');
         if (metrics.length === 0) {
           ctx.out.line('no metrics logged');
@@ -102,6 +104,13 @@ export function register(program: Command, ctx: CliContext): void {
         await store.close();
       }
     });
+}
+
+function indentJson(v: unknown): string {
+  return (JSON.stringify(v, null, 2) ?? 'null')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 function durationS(r: Run): number | null {
