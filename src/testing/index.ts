@@ -3,3 +3,4 @@
  * Plugins reuse them in their own vitest runs (vitest is then a peer dependency).
  */
 export * from './store-conformance.js';
+export * from './sampler-conformance.js';
