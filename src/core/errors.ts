@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   /** A request body or input exceeded a configured cap. */
   'PAYLOAD_TOO_LARGE',
+  /** Something is not ready or temporarily down (a model loading or failed to load); retry later. */
+  'UNAVAILABLE',
   /** Too much work queued; retry later. */
   'RESOURCE_EXHAUSTED',
   /** A deadline passed. */

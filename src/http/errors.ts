@@ -22,6 +22,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,
   PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
   RESOURCE_EXHAUSTED: 429,
   DEADLINE_EXCEEDED: 504,
   // "Client closed request" (nginx, gRPC gateways): the caller went away.
@@ -80,7 +81,7 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   422: 'the data in the request is invalid',
   429: 'too much work queued; retry after Retry-After seconds',
   500: 'internal error; the server log has the details under the request id',
-  503: 'the store is unavailable; retry later',
+  503: 'a model or the store is unavailable; retry later',
 };
 
 /** Builds the JSON error response for `err`, with the status from {@link HTTP_STATUS}. */
@@ -93,7 +94,11 @@ export function errorResponse(
     'content-type': 'application/json; charset=UTF-8',
     ...extraHeaders,
   };
-  if (err.code === 'RESOURCE_EXHAUSTED' || err.code === 'STORE_UNAVAILABLE') {
+  if (
+    err.code === 'RESOURCE_EXHAUSTED' ||
+    err.code === 'STORE_UNAVAILABLE' ||
+    err.code === 'UNAVAILABLE'
+  ) {
     const after = err.details['retryAfterS'];
     headers['retry-after'] = String(
       typeof after === 'number' && Number.isFinite(after) ? Math.max(0, Math.ceil(after)) : 1,
