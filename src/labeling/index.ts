@@ -20,6 +20,7 @@ export {
   type Record_ as LfRecord,
 } from './declarative.js';
 export { loadLfModuleExport } from './lf-module.js';
+export { phraseMatcher, PhraseMatcher, type PhraseGroupSpec, type PhraseScan } from './phrases.js';
 export { LabelMatrix, LabelMatrixBuilder, checkCardinality, defaultLfNames } from './matrix.js';
 export {
   parseLabelMatrixCsv,
