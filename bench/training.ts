@@ -20,6 +20,7 @@ import {
   type Engine,
 } from '../src/core/tensor/index.js';
 import { refGemm } from '../src/core/tensor/reference.js';
+import { runNetworks, splitArgs } from './_training-networks.js';
 
 /**
  * A tuned plain-TypeScript SGEMM (n a multiple of 4): 4x4 register tiles of scalar locals over
@@ -213,8 +214,19 @@ function layerShapes(engine: Engine, minCpu: number): string[][] {
   return out;
 }
 
-/** Runs the SGEMM benchmark, prints the table and updates bench/RESULTS.md. */
+/**
+ * Runs the SGEMM benchmark, then the network benchmark (bench/training-networks.ts: MLP
+ * throughput next to PyTorch, MNIST quality). `--skip-engine` / `--skip-networks` run one part;
+ * the network part's own flags are listed there.
+ */
 export async function run(args: string[]): Promise<void> {
+  const { engineArgs, networkArgs, skipEngine, skipNetworks } = splitArgs(args);
+  if (!skipEngine) await runEngine(engineArgs);
+  if (!skipNetworks) await runNetworks(networkArgs, !engineArgs.includes('--no-write'));
+}
+
+/** Runs the SGEMM benchmark, prints the table and updates bench/RESULTS.md. */
+async function runEngine(args: string[]): Promise<void> {
   const o = parse(args);
   const engine = await loadEngine();
   const rng = new Rng(12345);
