@@ -1,11 +1,13 @@
 /**
- * CPU cost of a suggestion at 200 trials x 10 dims (run by hand: `npx tsx bench/tuning-suggest-cpu.ts`).
+ * CPU cost of a suggestion at 200 trials x 10 dims (`npm run bench -- tuning-suggest-cpu` or
+ * `npx tsx bench/tuning-suggest-cpu.ts [N]`).
  * Warms a study with 200 complete random trials, then measures process CPU time for 50 more asks
  * (10 suggestions each) with the sampler under test. Prints ms per trial and per parameter.
  */
 import {
   CmaEsSampler,
   GpSampler,
+  PortfolioSampler,
   RandomSampler,
   Study,
   TpeSampler,
@@ -15,7 +17,7 @@ import {
 
 const DIMS = 10;
 const WARM = 200;
-const MEASURED = Number(process.argv[2] ?? 50);
+const MEASURED = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 50);
 
 function objective(t: Trial): number {
   const x = Array.from({ length: DIMS }, (_, i) => t.suggestFloat(`x${i}`, -5, 5));
@@ -49,4 +51,9 @@ await measure(
   new TpeSampler({ seed: 1, multivariate: true, group: true, constantLiar: true }),
 );
 await measure('cmaes', new CmaEsSampler({ seed: 1 }));
-await measure('gp', new GpSampler({ seed: 1 }), 10);
+await measure('gp (all 200 points)', new GpSampler({ seed: 1 }), 10);
+await measure('gp (maxPoints 100)', new GpSampler({ seed: 1, maxPoints: 100 }), 10);
+await measure('portfolio (budget 260)', new PortfolioSampler({ seed: 1, budget: 260 }), 20);
+
+/** Entry point of `npm run bench -- tuning-suggest-cpu` (the work runs at import). */
+export async function run(): Promise<void> {}

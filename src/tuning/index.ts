@@ -100,3 +100,13 @@ export {
 } from './journal.js';
 export * from './samplers/index.js';
 export * from './pruners/index.js';
+export { storeJournal, storeStorage } from './store-journal.js';
+export { StoreCoordinator, type CoordinatorOptions } from './coordination.js';
+export { paramImportances, type ImportanceOptions, type ParamImportance } from './importance.js';
+export {
+  fromOptunaJournal,
+  fromOptunaDistribution,
+  toOptunaDistribution,
+  toOptunaJournal,
+  type OptunaStudy,
+} from './optuna-journal.js';

@@ -370,9 +370,16 @@ export class JournalStorage implements TrialStorage {
         const seq = await this.journal.append(this.stream(name), events, {
           expectedLastSeq: c.lastSeq,
         });
-        // Apply a copy: the state is deep-frozen and must not alias (or freeze) callers' objects.
-        for (const e of JSON.parse(JSON.stringify(events)) as StudyEvent[]) c.state.apply(e);
-        c.lastSeq = seq;
+        // A concurrent sync() of this instance may already have read (and applied) our batch while
+        // the append was in flight; the batch is atomic, so it is either fully applied or not.
+        if (c.lastSeq < seq) {
+          if (c.lastSeq !== seq - events.length) await this.sync(name);
+          else {
+            // Apply a copy: the state is deep-frozen and must not alias (or freeze) callers' objects.
+            for (const e of JSON.parse(JSON.stringify(events)) as StudyEvent[]) c.state.apply(e);
+            c.lastSeq = seq;
+          }
+        }
         return result(c.state);
       } catch (e) {
         if (!isMortarError(e, 'CONFLICT') || attempt >= this.maxRetries) throw e;

@@ -31,7 +31,7 @@ import { memoryStorage } from './journal.js';
 import { NopPruner, type Pruner } from './pruners/pruner.js';
 import { compareTrials, paretoFront } from './ranking.js';
 import type { RelativeSpace, Sampler } from './samplers/sampler.js';
-import { TpeSampler } from './samplers/tpe.js';
+import { defaultSampler } from './samplers/portfolio.js';
 import { sampleSpace, type InferParams, type ParamSpec, type SearchSpace } from './space.js';
 import type { ParamRecord, StudyRecord, TrialStorage } from './storage.js';
 import {
@@ -67,7 +67,7 @@ export interface StudyOptions {
   readonly directions?: readonly Direction[];
   /** Outcome constraints such as `'latency_ms <= 20'`, checked against metrics given at tell. */
   readonly constraints?: readonly string[];
-  /** The sampler (default: TPE). */
+  /** The sampler (default: the portfolio, {@link defaultSampler}; pass one with `budget` when you know it). */
   readonly sampler?: Sampler;
   /** The pruner (default: never prune). */
   readonly pruner?: Pruner;
@@ -412,7 +412,7 @@ export class Study {
     this.directions = record.directions;
     this.constraints = record.constraints.map(parseConstraint);
     this.storage = storage;
-    this.sampler = opts.sampler ?? new TpeSampler();
+    this.sampler = opts.sampler ?? defaultSampler();
     this.pruner = opts.pruner ?? new NopPruner();
     this.clock = opts.clock ?? systemClock;
   }
@@ -523,6 +523,23 @@ export class Study {
   async ask(space?: SearchSpace): Promise<Trial<unknown>> {
     const waiting = await this.storage.startWaitingTrial(this.name);
     const base = waiting ?? (await this.storage.createTrial(this.name, { state: 'running' }));
+    return this.begin(base, space);
+  }
+
+  /**
+   * Starts the oldest enqueued (waiting) trial, or returns `undefined` when none waits; never
+   * creates a trial. Workers that share a budget use it once the budget is spent, to run retries.
+   */
+  async askWaiting(): Promise<Trial | undefined>;
+  async askWaiting<const S extends readonly ParamSpec[]>(
+    space: SearchSpace<S>,
+  ): Promise<Trial<InferParams<S>> | undefined>;
+  async askWaiting(space?: SearchSpace): Promise<Trial<unknown> | undefined> {
+    const waiting = await this.storage.startWaitingTrial(this.name);
+    return waiting ? this.begin(waiting, space) : undefined;
+  }
+
+  private async begin(base: FrozenTrial, space?: SearchSpace): Promise<Trial<unknown>> {
     const fixedRaw = base.systemAttrs['fixed_params'];
     const fixed =
       fixedRaw && typeof fixedRaw === 'object'

@@ -39,6 +39,14 @@ export interface CmaEsSamplerOptions {
   readonly restart?: boolean;
   /** Probability floor for leaving the current value of a discrete parameter (default 1/(n lambda)). */
   readonly margin?: number;
+  /**
+   * Start the first run at the best complete trial created before CMA-ES's first trial (in the
+   * unit cube) with step size `warmSigma`, instead of the centre with `sigma0` (default false).
+   * A pure function of the trials, so a restarted sampler replays it identically.
+   */
+  readonly warmStart?: boolean;
+  /** Initial step size of a warm start (default 0.1). */
+  readonly warmSigma?: number;
 }
 
 /** Symmetric eigendecomposition by cyclic Jacobi rotations: `a = V diag(w) V^T`. */
@@ -157,6 +165,8 @@ export class CmaEsSampler implements Sampler {
   private readonly popsize: number | undefined;
   private readonly restart: boolean;
   private readonly marginOpt: number | undefined;
+  private readonly warmStart: boolean;
+  private readonly warmSigma: number;
   private state: CmaState | undefined;
 
   constructor(opts: CmaEsSamplerOptions = {}) {
@@ -166,6 +176,8 @@ export class CmaEsSampler implements Sampler {
     this.popsize = opts.popsize;
     this.restart = opts.restart ?? true;
     this.marginOpt = opts.margin;
+    this.warmStart = opts.warmStart ?? false;
+    this.warmSigma = opts.warmSigma ?? 0.1;
     if (!(this.sigma0 > 0))
       throw new MortarError('INVALID_ARGUMENT', `cmaes: sigma0 must be > 0, got ${this.sigma0}`);
     if (this.popsize !== undefined && (!Number.isInteger(this.popsize) || this.popsize < 2)) {
@@ -183,6 +195,7 @@ export class CmaEsSampler implements Sampler {
       restart: this.restart,
       ...(this.popsize !== undefined ? { popsize: this.popsize } : {}),
       ...(this.marginOpt !== undefined ? { margin: this.marginOpt } : {}),
+      ...(this.warmStart ? { warmStart: true, warmSigma: this.warmSigma } : {}),
     };
   }
 
@@ -240,7 +253,12 @@ export class CmaEsSampler implements Sampler {
     return x.map((v) => Math.min(1, Math.max(0, v)));
   }
 
-  private initial(key: string, space: RelativeSpace, restart: number): CmaState {
+  private initial(
+    key: string,
+    space: RelativeSpace,
+    restart: number,
+    x0?: readonly number[],
+  ): CmaState {
     const n = Object.keys(space).length;
     const lambda = (this.popsize ?? 4 + Math.floor(3 * Math.log(n))) * 2 ** restart;
     const mu = Math.floor(lambda / 2);
@@ -257,7 +275,9 @@ export class CmaEsSampler implements Sampler {
     const meanRng = new Rng(mixSeed(this.seed, restart, 0x5eed));
     const mean =
       restart === 0
-        ? new Array<number>(n).fill(0.5)
+        ? x0
+          ? x0.map((v) => Math.min(0.95, Math.max(0.05, v)))
+          : new Array<number>(n).fill(0.5)
         : Array.from({ length: n }, () => meanRng.uniform(0.1, 0.9));
     const eye = (): number[][] =>
       Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
@@ -277,7 +297,7 @@ export class CmaEsSampler implements Sampler {
       cMu,
       chiN,
       mean,
-      sigma: this.sigma0,
+      sigma: restart === 0 && x0 ? this.warmSigma : this.sigma0,
       C: eye(),
       B: eye(),
       D: new Array<number>(n).fill(1),
@@ -294,7 +314,8 @@ export class CmaEsSampler implements Sampler {
   private catchUp(study: StudyView, space: RelativeSpace, current: number): CmaState {
     const names = Object.keys(space);
     const key = names.join('\u0000');
-    if (!this.state || this.state.key !== key) this.state = this.initial(key, space, 0);
+    if (!this.state || this.state.key !== key)
+      this.state = this.initial(key, space, 0, this.warmPoint(study, space, key, current));
     const cmp = compareTrials(study.directions[0] ?? 'minimize');
     for (;;) {
       const st: CmaState = this.state;
@@ -325,6 +346,28 @@ export class CmaEsSampler implements Sampler {
       if (this.restart && this.shouldStop(st, Math.abs(spread)))
         this.state = this.initial(key, space, st.restart + 1);
     }
+  }
+
+  /** The warm-start point: the best complete trial numbered before CMA-ES's first trial. */
+  private warmPoint(
+    study: StudyView,
+    space: RelativeSpace,
+    key: string,
+    current: number,
+  ): number[] | undefined {
+    if (!this.warmStart) return undefined;
+    const names = Object.keys(space);
+    const all = study.trials();
+    const first = all.find((t) => t.number !== current && t.systemAttrs['cmaes:key'] === key);
+    const before = first ? first.number : current;
+    const cands = study
+      .trials(['complete'])
+      .filter((t) => t.number < before && names.every((n) => Object.hasOwn(t.params, n)));
+    if (cands.length === 0) return undefined;
+    const best = [...cands].sort(
+      compareTrials(study.directions[0] ?? 'minimize'),
+    )[0] as FrozenTrial;
+    return names.map((n) => toUnit(space[n] as Distribution, best.params[n] as ParamValue));
   }
 
   private update(st: CmaState, xs: number[][]): void {

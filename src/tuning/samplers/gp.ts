@@ -22,6 +22,7 @@ import {
   type Distribution,
   type ParamValue,
 } from '../distributions.js';
+import { compareTrials } from '../ranking.js';
 import { isFeasible, type FrozenTrial, type StudyView } from '../trial.js';
 import { cholesky, choleskyInverse, lbfgs, solveLower, solveUpperT } from './linalg.js';
 import { LOG_INV_SQRT_2PI, logErfc, ndtr } from './math.js';
@@ -40,6 +41,19 @@ export interface GpSamplerOptions {
   readonly nCandidates?: number;
   /** Count running trials as the worst observed loss so parallel suggestions spread (default false). */
   readonly constantLiar?: boolean;
+  /**
+   * Fit the GP on at most this many complete trials: the best half by loss plus the most recent
+   * (default: all). Caps the cost of a suggestion (O(n^3) fit, O(n^2) per prediction).
+   */
+  readonly maxPoints?: number;
+  /**
+   * Search the acquisition only inside a trust region around the best trial (TuRBO, Eriksson et
+   * al. 2019) from this many numeric dimensions on (default: never). The region's side starts at
+   * 0.8 of the unit cube, doubles after 3 improvements in a row, halves after max(4, d) trials
+   * without one, restarts at 0.8 below 2^-7, and is scaled per dimension by the fitted
+   * lengthscales; its size is recomputed from the trials, so it needs no state.
+   */
+  readonly trustRegionFromDims?: number;
 }
 
 const SQRT5 = Math.sqrt(5);
@@ -252,6 +266,8 @@ export class GpSampler implements Sampler {
   private readonly maxTrials: number;
   private readonly nCandidates: number;
   private readonly constantLiar: boolean;
+  private readonly maxPoints: number;
+  private readonly trFromDims: number;
   private readonly fallback: TpeSampler;
   private theta: { key: string; value: GpTheta } | undefined;
 
@@ -262,6 +278,13 @@ export class GpSampler implements Sampler {
     this.maxTrials = opts.maxTrials ?? 300;
     this.nCandidates = opts.nCandidates ?? 512;
     this.constantLiar = opts.constantLiar ?? false;
+    this.maxPoints = opts.maxPoints ?? Infinity;
+    this.trFromDims = opts.trustRegionFromDims ?? Infinity;
+    if (!(this.maxPoints >= 2))
+      throw new MortarError(
+        'INVALID_ARGUMENT',
+        `gp: maxPoints must be >= 2, got ${this.maxPoints}`,
+      );
     for (const [k, v, min] of [
       ['nStartupTrials', this.nStartup, 0],
       ['maxTrials', this.maxTrials, 1],
@@ -287,6 +310,8 @@ export class GpSampler implements Sampler {
       maxTrials: this.maxTrials,
       nCandidates: this.nCandidates,
       constantLiar: this.constantLiar,
+      ...(Number.isFinite(this.maxPoints) ? { maxPoints: this.maxPoints } : {}),
+      ...(Number.isFinite(this.trFromDims) ? { trustRegionFromDims: this.trFromDims } : {}),
     };
   }
 
@@ -320,8 +345,9 @@ export class GpSampler implements Sampler {
     const names = Object.keys(space);
     if (names.length === 0) return {};
     const has = (t: FrozenTrial): boolean => names.every((n) => Object.hasOwn(t.params, n));
-    const complete = study.trials(['complete']).filter((t) => has(t) && t.values !== undefined);
+    let complete = study.trials(['complete']).filter((t) => has(t) && t.values !== undefined);
     if (complete.length < this.nStartup) return {};
+    if (complete.length > this.maxPoints) complete = this.subsample(study, complete);
     const columns: Column[] = [];
     let width = 0;
     for (const name of names) {
@@ -374,7 +400,32 @@ export class GpSampler implements Sampler {
         if (isFeasible(complete[i] as FrozenTrial)) best = Math.min(best, y[i] as number);
     if (!Number.isFinite(best)) best = Math.min(...y);
     const rng = new Rng(mixSeed(this.seed, trial.number));
-    const point = this.maximize(model, columns, width, best, x, n, rng);
+    const numeric = columns.filter((c) => c.dist.type !== 'categorical').length;
+    let region: { lo: Float64Array; hi: Float64Array } | undefined;
+    if (numeric >= this.trFromDims) {
+      let bi = 0;
+      for (let i = 1; i < complete.length; i++) if ((y[i] as number) < (y[bi] as number)) bi = i;
+      const side = trustRegionSide(
+        study.trials(['complete']).map((t) => sign * (t.values?.[0] as number)),
+        Math.max(4, numeric),
+      );
+      // TuRBO: scale by lengthscales normalized to geometric mean 1.
+      let logMean = 0;
+      for (const c of columns)
+        if (c.dist.type !== 'categorical') logMean += (theta[c.offset] as number) / numeric;
+      const lo = new Float64Array(width).fill(0);
+      const hi = new Float64Array(width).fill(1);
+      for (const c of columns) {
+        if (c.dist.type === 'categorical') continue;
+        const w = Math.exp((theta[c.offset] as number) - logMean);
+        const half = (side * Math.min(8, Math.max(1 / 8, w))) / 2;
+        const center = x[bi * width + c.offset] as number;
+        lo[c.offset] = Math.max(0, center - half);
+        hi[c.offset] = Math.min(1, center + half);
+      }
+      region = { lo, hi };
+    }
+    const point = this.maximize(model, columns, width, best, x, n, rng, region);
     const out: Record<string, ParamValue> = {};
     for (const c of columns) {
       if (c.dist.type === 'categorical') {
@@ -385,6 +436,17 @@ export class GpSampler implements Sampler {
       } else out[c.name] = fromUnit(c.dist, point[c.offset] as number);
     }
     return out;
+  }
+
+  /** The best half of `maxPoints` trials by rank plus the most recent others, in number order. */
+  private subsample(study: StudyView, complete: readonly FrozenTrial[]): FrozenTrial[] {
+    const keep = new Set<number>();
+    const ranked = [...complete].sort(compareTrials(study.directions[0] ?? 'minimize'));
+    const nBest = Math.ceil(this.maxPoints / 2);
+    for (const t of ranked.slice(0, nBest)) keep.add(t.number);
+    for (let i = complete.length - 1; i >= 0 && keep.size < this.maxPoints; i--)
+      keep.add((complete[i] as FrozenTrial).number);
+    return complete.filter((t) => keep.has(t.number));
   }
 
   private fit(x: Float64Array, n: number, d: number, y: Float64Array, key: string): GpTheta {
@@ -422,7 +484,11 @@ export class GpSampler implements Sampler {
     x: Float64Array,
     n: number,
     rng: Rng,
+    region?: { lo: Float64Array; hi: Float64Array },
   ): Float64Array {
+    const lo = (k: number): number => region?.lo[k] ?? 0;
+    const hi = (k: number): number => region?.hi[k] ?? 1;
+    const clamp = (k: number, v: number): number => Math.min(hi(k), Math.max(lo(k), v));
     const score = (p: Float64Array): number => {
       const { mean, variance } = model.predict(p);
       return logEI(mean, variance, best);
@@ -444,7 +510,7 @@ export class GpSampler implements Sampler {
       const p = new Float64Array(d);
       for (const c of columns) {
         if (c.dist.type === 'categorical') p[c.offset + rng.int(0, c.width - 1)] = 1;
-        else p[c.offset] = rng.float();
+        else p[c.offset] = lo(c.offset) + (hi(c.offset) - lo(c.offset)) * rng.float();
       }
       snapRow(p);
       return p;
@@ -463,7 +529,7 @@ export class GpSampler implements Sampler {
         const p = Float64Array.from(x.subarray(i * d, i * d + d));
         for (const c of columns)
           if (c.dist.type !== 'categorical')
-            p[c.offset] = Math.min(1, Math.max(0, (p[c.offset] as number) + rng.normal(0, 0.05)));
+            p[c.offset] = clamp(c.offset, (p[c.offset] as number) + rng.normal(0, 0.05));
         snapRow(p);
         cands.push({ p, s: score(p) });
       }
@@ -489,7 +555,7 @@ export class GpSampler implements Sampler {
               const delta = Number.isFinite(c.cells) ? Math.max(step, 1 / c.cells) : step;
               for (const sgn of [-1, 1]) {
                 const q = Float64Array.from(cur.p);
-                q[c.offset] = Math.min(1, Math.max(0, (q[c.offset] as number) + sgn * delta));
+                q[c.offset] = clamp(c.offset, (q[c.offset] as number) + sgn * delta);
                 snapRow(q);
                 tries.push(q);
               }
@@ -508,4 +574,36 @@ export class GpSampler implements Sampler {
     }
     return winner.p;
   }
+}
+
+/**
+ * The trust region's side after the losses `ys` (in trial order): 0.8 at first, doubled (up to
+ * 1.6) after 3 improvements in a row, halved after `failTol` trials without one, back to 0.8
+ * below 2^-7 (TuRBO's schedule, replayed from the history instead of kept as state).
+ */
+export function trustRegionSide(ys: readonly number[], failTol: number): number {
+  let side = 0.8;
+  let best = Infinity;
+  let succ = 0;
+  let fail = 0;
+  for (const v of ys) {
+    if (v < best - 1e-3 * Math.abs(best)) {
+      succ++;
+      fail = 0;
+    } else {
+      fail++;
+      succ = 0;
+    }
+    best = Math.min(best, v);
+    if (succ >= 3) {
+      side = Math.min(1.6, side * 2);
+      succ = 0;
+    }
+    if (fail >= failTol) {
+      side /= 2;
+      fail = 0;
+    }
+    if (side < 2 ** -7) side = 0.8;
+  }
+  return side;
 }

@@ -11,6 +11,7 @@ describe('sampler registry', () => {
       'gp',
       'grid',
       'nsga2',
+      'portfolio',
       'random',
       'sobol',
       'tpe',

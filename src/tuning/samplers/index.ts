@@ -15,6 +15,7 @@ import { CmaEsSampler } from './cmaes.js';
 import { GpSampler } from './gp.js';
 import { GridSampler } from './grid.js';
 import { Nsga2Sampler } from './nsga2.js';
+import { PortfolioSampler } from './portfolio.js';
 import { RandomSampler } from './random.js';
 import type { Sampler } from './sampler.js';
 import { SobolSampler } from './sobol.js';
@@ -57,6 +58,8 @@ export const samplerConfigSchemas = {
     popsize: z.number().int().min(2).optional(),
     restart: z.boolean().optional(),
     margin: z.number().positive().max(1).optional(),
+    warmStart: z.boolean().optional(),
+    warmSigma: z.number().positive().optional(),
   }),
   gp: z.strictObject({
     seed,
@@ -64,6 +67,8 @@ export const samplerConfigSchemas = {
     maxTrials: z.number().int().min(1).optional(),
     nCandidates: z.number().int().min(1).optional(),
     constantLiar: z.boolean().optional(),
+    maxPoints: z.number().int().min(2).optional(),
+    trustRegionFromDims: z.number().int().min(1).optional(),
   }),
   nsga2: z.strictObject({
     seed,
@@ -75,6 +80,14 @@ export const samplerConfigSchemas = {
   auto: z.strictObject({
     seed,
     gpUntil: z.number().int().min(0).optional(),
+    nsga2After: z.number().int().min(0).optional(),
+  }),
+  portfolio: z.strictObject({
+    seed,
+    budget: z.number().int().min(1).optional(),
+    nStartup: z.number().int().min(0).optional(),
+    gpUntil: z.number().int().min(0).optional(),
+    gpMaxPoints: z.number().int().min(2).optional(),
     nsga2After: z.number().int().min(0).optional(),
   }),
 } as const;
@@ -94,7 +107,11 @@ export const samplerRegistry = new KindRegistry<Sampler>('sampler')
   .register('cmaes', (c) => new CmaEsSampler(parse('cmaes', samplerConfigSchemas.cmaes, c)))
   .register('gp', (c) => new GpSampler(parse('gp', samplerConfigSchemas.gp, c)))
   .register('nsga2', (c) => new Nsga2Sampler(parse('nsga2', samplerConfigSchemas.nsga2, c)))
-  .register('auto', (c) => new AutoSampler(parse('auto', samplerConfigSchemas.auto, c)));
+  .register('auto', (c) => new AutoSampler(parse('auto', samplerConfigSchemas.auto, c)))
+  .register(
+    'portfolio',
+    (c) => new PortfolioSampler(parse('portfolio', samplerConfigSchemas.portfolio, c)),
+  );
 
 export type { RelativeSpace, Sampler } from './sampler.js';
 export { RandomSampler, type RandomSamplerOptions } from './random.js';
@@ -104,5 +121,11 @@ export { TpeSampler, defaultGamma, defaultWeights, type TpeSamplerOptions } from
 export { CmaEsSampler, type CmaEsSamplerOptions } from './cmaes.js';
 export { GpSampler, type GpSamplerOptions } from './gp.js';
 export { AutoSampler, type AutoSamplerOptions } from './auto.js';
+export {
+  PortfolioSampler,
+  defaultSampler,
+  type PortfolioArm,
+  type PortfolioSamplerOptions,
+} from './portfolio.js';
 export { Nsga2Sampler, selectPopulation, type Nsga2SamplerOptions } from './nsga2.js';
 export { intersectionSearchSpace, groupDecomposedSearchSpace } from './search-space.js';
