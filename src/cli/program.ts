@@ -2,11 +2,19 @@ import { Command } from 'commander';
 import type { CliContext } from './context.js';
 import type { Output } from './output.js';
 import { register as registerConfig } from './commands/config.js';
+import { register as registerLabel } from './commands/label.js';
 import { register as registerData } from './commands/data.js';
 import { register as registerQuickstart } from './commands/quickstart.js';
 import { register as registerRuns } from './commands/runs.js';
 import { register as registerServer } from './commands/server.js';
+import { register as registerServe } from './commands/serve.js';
+import { register as registerPredict } from './commands/predict.js';
 import { register as registerStore } from './commands/store.js';
+import { register as registerTune } from './commands/tune.js';
+import { register as registerValidate } from './commands/validate.js';
+import { register as registerTrain } from './commands/train.js';
+import { register as registerEvaluate } from './commands/evaluate.js';
+import { register as registerExport } from './commands/export.js';
 
 /** The version printed by `mortar --version`. */
 export const VERSION = '0.1.0';
@@ -21,6 +29,14 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerStore,
   registerRuns,
   registerConfig,
+  registerLabel,
+  registerServe,
+  registerPredict,
+  registerValidate,
+  registerTune,
+  registerTrain,
+  registerEvaluate,
+  registerExport,
 ];
 
 /** The root `mortar` command with its global options; errors are thrown, not printed+exit. */

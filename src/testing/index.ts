@@ -4,3 +4,13 @@
  */
 export * from './store-conformance.js';
 export * from './sampler-conformance.js';
+export * from './label-model-conformance.js';
+export * from './batch-policy-conformance.js';
+export * from './bandit-conformance.js';
+export * from './model-conformance.js';
+export * from './layer-conformance.js';
+export * from './loss-conformance.js';
+export * from './optimizer-conformance.js';
+export * from './comparator-conformance.js';
+export * from './classic-conformance.js';
+export * from './trial-journal-conformance.js';

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { MortarError } from '../../core/errors.js';
 import { PrometheusMetrics } from '../../core/metrics.js';
 import { createApp, runsRoutes, startServer } from '../../http/index.js';
+import { tuningRoutes } from '../../http/routes/tuning.js';
+import { validateRoutes } from '../../http/routes/validate.js';
 import type { CliContext } from '../context.js';
 
 interface ServerFlags {
@@ -56,7 +58,7 @@ async function runServer(ctx: CliContext, flags: ServerFlags): Promise<void> {
       bodyLimitBytes: cfg.bodyLimitBytes,
       logger: logger.child({ component: 'http' }),
       metrics: new PrometheusMetrics({ defaultMetrics: true }),
-      routes: [runsRoutes({ store })],
+      routes: [runsRoutes({ store }), validateRoutes(), tuningRoutes({ store })],
     });
     running = await startServer(app, { host, port });
   } catch (e) {
