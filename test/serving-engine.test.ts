@@ -224,6 +224,30 @@ describe('ServingEngine on an ONNX repository', () => {
       const label = answers.mlp.v1[0]! > answers.mlp.v1[1]! ? 0 : 1;
       const fb = engine.feedback('pick', 'q1', { label });
       expect(fb.weights[0]).toBeGreaterThanOrEqual(fb.weights[1]!);
+      // Over HTTP (the raw-body path): an ensemble answer (a weighted mix of the two versions,
+      // weights moved by the feedback), with who answered.
+      const app = createApp({ bodyLimitBytes: 1 << 20, routes: [kserveRoutes({ engine })] });
+      const r = await app.request('/v2/models/pick/infer', {
+        method: 'POST',
+        body: JSON.stringify({
+          id: 'q2',
+          inputs: [{ name: 'input', shape: [1, 32], datatype: 'FP32', data: answers.mlp.input }],
+        }),
+      });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as {
+        id: string;
+        parameters: { answered: string[] };
+        outputs: { data: number[] }[];
+      };
+      expect(body.id).toBe('q2');
+      expect(body.parameters.answered).toEqual(['mlp@1', 'mlp@2']);
+      body.outputs[0]!.data.forEach((v, i) => {
+        const [lo, hi] = [answers.mlp.v1[i]!, answers.mlp.v2[i]!].sort((p, q) => p - q);
+        expect(v).toBeGreaterThanOrEqual(lo! - 1e-6);
+        expect(v).toBeLessThanOrEqual(hi! + 1e-6);
+        expect(v).not.toBeCloseTo(avg[i]!, 5); // the weights did move
+      });
     } finally {
       await engine.close();
     }

@@ -8,6 +8,8 @@ import { DynamicBatching } from './batching/dynamic.js';
 import type { BatchPolicy } from './batching/policy.js';
 import { BatchRunner } from './batching/runner.js';
 import { PredictionCache, type PredictionCacheOptions } from './cache.js';
+import { requestTimeoutMs, type ResponseShape } from './kserve/codec.js';
+import { inlineDecoder, type RequestDecoder } from './kserve/decoder.js';
 import { MODEL_DEFAULTS, type ModelConfig, type ModelDefaults } from './config.js';
 import { servingMetrics, type ServingMetrics } from './metrics.js';
 import type { Model, ModelSignature } from './model.js';
@@ -34,6 +36,16 @@ export interface EngineOptions {
   readonly pollMs?: number;
   /** Serving defaults for models whose model.json does not say. */
   readonly defaults?: Partial<ModelDefaults>;
+  /**
+   * Decodes large request bodies for {@link ServingEngine.inferBody} (e.g. `pool.decoder()` of
+   * `mortar/serving/onnx`, which parses JSON on the worker threads); default: this thread.
+   */
+  readonly decoder?: RequestDecoder;
+  /**
+   * Bodies whose JSON part has at least this many bytes go to `decoder`; smaller ones are
+   * decoded on this thread (a thread hop costs more than parsing them). Default 16384.
+   */
+  readonly offThreadDecodeBytes?: number;
   /** Seed of selection models' random choices (combined with each model's own seed). */
   readonly seed?: number;
   readonly clock?: Clock;
@@ -82,6 +94,19 @@ export interface EngineAnswer {
     readonly queried: readonly string[];
     readonly answered: readonly string[];
   };
+}
+
+/** What {@link ServingEngine.inferBody} answers: the answer and how the request wants it encoded. */
+export interface BodyAnswer {
+  readonly answer: EngineAnswer;
+  readonly request: ResponseShape;
+}
+
+/** Cache hashes computed before {@link ServingEngine.infer}'s own (raw-body requests). */
+interface Hashes {
+  readonly inputHash?: string | undefined;
+  readonly bodyHash?: string | undefined;
+  readonly shape?: ResponseShape;
 }
 
 interface Live {
@@ -286,6 +311,80 @@ export class ServingEngine {
     inputs: TensorMap,
     opts: EngineInferOptions = {},
   ): Promise<EngineAnswer> {
+    return this.run(name, version, inputs, opts, {});
+  }
+
+  /**
+   * Runs one KServe V2 request given as its raw body (JSON, or the binary tensor extension with
+   * `headerLength` bytes of JSON): the server's fast path. A body seen before (same bytes, same
+   * model version) is answered from the prediction cache without being decoded; else it is
+   * decoded (large JSON on {@link EngineOptions.decoder}'s threads) and run as {@link infer} does,
+   * and an input seen before under other bytes (another id, other formatting) still hits.
+   * Takes ownership of `body`. Errors: those of {@link infer} and of `decodeInferRequest`.
+   */
+  async inferBody(
+    name: string,
+    version: string | undefined,
+    body: Uint8Array,
+    headerLength?: number,
+  ): Promise<BodyAnswer> {
+    const e = this.entries.get(name);
+    if (!e) throw this.unknown(name);
+    const start = this.clock.monotonic();
+    let bodyHash: string | undefined;
+    if (!e.selector && this.cache) {
+      const live = this.pick(e, version);
+      if (live.config.cache !== false) {
+        bodyHash = `${headerLength ?? ''}:${PredictionCache.bytesHash(body)}`;
+        const v = String(live.version);
+        const hit = this.cache.getAlias<ResponseShape>(PredictionCache.aliasKey(name, v, bodyHash));
+        if (hit) {
+          const labels = { model: name, version: v };
+          this.m.cacheHitRate.set(this.cache.hitRate);
+          this.m.cacheHits.inc(labels);
+          this.m.requests.inc({ ...labels, status: 'ok' });
+          this.m.latency.observe((this.clock.monotonic() - start) / 1000, labels);
+          const id = hit.meta.id ?? `${name}-${++this.nextId}`;
+          return {
+            answer: { model: name, version: v, id, outputs: hit.outputs, cached: true },
+            request: hit.meta,
+          };
+        }
+      }
+    }
+    const jsonBytes = headerLength ?? body.byteLength;
+    const decoder =
+      this.opts.decoder && jsonBytes >= (this.opts.offThreadDecodeBytes ?? 16_384)
+        ? this.opts.decoder
+        : inlineDecoder;
+    const req = await decoder.decode(body, headerLength, bodyHash !== undefined);
+    const timeoutMs = requestTimeoutMs(req.parameters);
+    const shape: ResponseShape = {
+      ...(req.id === undefined ? {} : { id: req.id }),
+      ...(req.outputs ? { outputs: req.outputs } : {}),
+      binaryOutputs: req.binaryOutputs,
+    };
+    const answer = await this.run(
+      name,
+      version,
+      req.inputs,
+      {
+        ...(req.id === undefined ? {} : { id: req.id }),
+        ...(req.outputs ? { outputs: req.outputs.map((o) => o.name) } : {}),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      },
+      { inputHash: req.inputHash, bodyHash, shape },
+    );
+    return { answer, request: shape };
+  }
+
+  private async run(
+    name: string,
+    version: string | undefined,
+    inputs: TensorMap,
+    opts: EngineInferOptions,
+    hashes: Hashes,
+  ): Promise<EngineAnswer> {
     const id = opts.id ?? `${name}-${++this.nextId}`;
     const e = this.entries.get(name);
     if (!e) throw this.unknown(name);
@@ -305,12 +404,25 @@ export class ServingEngine {
     const start = this.clock.monotonic();
     try {
       const rows = checkInputs(name, live.signature, inputs);
-      const useCache = this.cache && !opts.noCache && live.config.cache !== false;
-      const key = useCache ? PredictionCache.key(name, v, inputs, opts.outputs) : '';
-      if (useCache) {
-        const hit = this.cache!.get(key);
-        this.m.cacheHitRate.set(this.cache!.hitRate);
+      const cache = !opts.noCache && live.config.cache !== false ? this.cache : undefined;
+      const key = cache
+        ? PredictionCache.keyOf(
+            name,
+            v,
+            hashes.inputHash ?? PredictionCache.inputHash(inputs),
+            opts.outputs,
+          )
+        : '';
+      const alias = () => {
+        if (cache && hashes.bodyHash !== undefined) {
+          cache.setAlias(PredictionCache.aliasKey(name, v, hashes.bodyHash), key, hashes.shape);
+        }
+      };
+      if (cache) {
+        const hit = cache.get(key);
+        this.m.cacheHitRate.set(cache.hitRate);
         if (hit) {
+          alias();
           this.m.cacheHits.inc(labels);
           this.m.requests.inc({ ...labels, status: 'ok' });
           this.m.latency.observe((this.clock.monotonic() - start) / 1000, labels);
@@ -327,7 +439,10 @@ export class ServingEngine {
       );
       this.m.queueRows.set(live.runner.queuedRows, labels);
       const outputs = await pending;
-      if (useCache) this.cache!.set(key, name, outputs);
+      if (cache) {
+        cache.set(key, outputs);
+        alias();
+      }
       this.m.requests.inc({ ...labels, status: 'ok' });
       this.m.latency.observe((this.clock.monotonic() - start) / 1000, labels);
       return { model: name, version: v, id, outputs, cached: false };

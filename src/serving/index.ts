@@ -42,4 +42,5 @@ export {
   type MemberAnswer,
 } from './selection/selector.js';
 export * from './kserve/codec.js';
+export * from './kserve/decoder.js';
 export { predictFile, type PredictFileOptions } from './offline.js';

@@ -14,3 +14,4 @@ export * from './optimizer-conformance.js';
 export * from './comparator-conformance.js';
 export * from './classic-conformance.js';
 export * from './trial-journal-conformance.js';
+export * from './request-decoder-conformance.js';

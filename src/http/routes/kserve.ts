@@ -1,12 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MortarError } from '../../core/errors.js';
-import {
-  BINARY_HEADER,
-  decodeInferRequest,
-  encodeInferResponse,
-  type ServingEngine,
-} from '../../serving/index.js';
+import { BINARY_HEADER, encodeInferResponse, type ServingEngine } from '../../serving/index.js';
 import { errorResponses } from '../errors.js';
 import type { AppEnv, RouteModule } from '../types.js';
 
@@ -246,20 +241,8 @@ export function kserveRoutes(opts: KServeRoutesOptions): RouteModule {
     const body = new Uint8Array(await c.req.arrayBuffer());
     const h = c.req.header(BINARY_HEADER);
     const headerLength = h === undefined ? undefined : /^\d+$/.test(h.trim()) ? Number(h) : NaN;
-    const req = decodeInferRequest(body, headerLength);
-    const timeout = req.parameters['timeout_ms'];
-    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
-      throw new MortarError(
-        'INVALID_ARGUMENT',
-        `parameters.timeout_ms must be a positive number of milliseconds, got ${JSON.stringify(timeout)}`,
-        { details: { field: 'parameters.timeout_ms' } },
-      );
-    }
-    const ans = await engine.infer(name, version, req.inputs, {
-      ...(req.id === undefined ? {} : { id: req.id }),
-      ...(req.outputs ? { outputs: req.outputs.map((o) => o.name) } : {}),
-      ...(typeof timeout === 'number' ? { timeoutMs: timeout } : {}),
-    });
+    // Decoding (on a worker for large JSON), the cache and batching all happen in the engine.
+    const { answer: ans, request } = await engine.inferBody(name, version, body, headerLength);
     const parameters: Record<string, unknown> = {};
     if (ans.cached) parameters['cached'] = true;
     if (ans.selection) {
@@ -268,7 +251,7 @@ export function kserveRoutes(opts: KServeRoutesOptions): RouteModule {
     }
     const enc = encodeInferResponse(
       { ...ans, ...(Object.keys(parameters).length ? { parameters } : {}) },
-      req,
+      request,
     );
     if (enc.headerLength === undefined) {
       return c.body(enc.body as string, 200, { 'content-type': 'application/json' });

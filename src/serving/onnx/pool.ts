@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MortarError } from '../../core/errors.js';
+import type { DecodedRequest, RequestDecoder } from '../kserve/decoder.js';
 import type { TensorSpec } from '../model.js';
+import type { Tensor } from '../tensor.js';
 import type { PoolReply, PoolRequest, WireTensor } from './protocol.js';
 
 /** Options for {@link OnnxPool}. */
@@ -91,6 +93,52 @@ export class OnnxPool {
     });
   }
 
+  /**
+   * Decodes a KServe V2 request body on a worker (the one with the fewest calls outstanding; a
+   * decode does not wait for a worker's batch slot). The body's buffer is transferred when the
+   * body spans all of it, else copied once. Resolves like `decodeInferRequest`, with the inputs'
+   * cache hash when `hash` is set; a bad body rejects with the same INVALID_ARGUMENT.
+   */
+  async decode(
+    body: Uint8Array,
+    headerLength: number | undefined,
+    hash: boolean,
+  ): Promise<DecodedRequest> {
+    this.assertOpen();
+    let bytes = body;
+    if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) {
+      bytes = bytes.slice();
+    }
+    let slot = this.slots[0]!;
+    for (const s of this.slots) {
+      const load = s.pending.size + (s.busy ? 1 : 0);
+      if (load < slot.pending.size + (slot.busy ? 1 : 0)) slot = s;
+    }
+    const r = await this.call(
+      slot,
+      { t: 'decode', id: 0, body: bytes, headerLength: headerLength ?? null, hash },
+      bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [],
+    );
+    if (r.t !== 'decoded') throw new MortarError('INTERNAL', `unexpected reply ${r.t}`);
+    const w = r.request;
+    const inputs: Record<string, Tensor> = {};
+    for (const t of w.inputs)
+      inputs[t.name] = { datatype: t.datatype, shape: t.shape, data: t.data };
+    return {
+      ...(w.id === undefined ? {} : { id: w.id }),
+      parameters: w.parameters,
+      inputs,
+      ...(w.outputs ? { outputs: w.outputs } : {}),
+      binaryOutputs: w.binaryOutputs,
+      ...(w.inputHash === undefined ? {} : { inputHash: w.inputHash }),
+    };
+  }
+
+  /** A {@link RequestDecoder} that decodes on this pool's workers (see {@link decode}). */
+  decoder(): RequestDecoder {
+    return { decode: (body, headerLength, hash) => this.decode(body, headerLength, hash) };
+  }
+
   /** Stops every worker; runs waiting or in flight reject with FAILED_PRECONDITION. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -176,8 +224,9 @@ export class OnnxPool {
       if (!p) return;
       slot.pending.delete(r.id);
       if (slot.pending.size === 0) slot.worker.unref();
-      if (r.t === 'error') p.reject(new MortarError(r.code, r.message));
-      else p.resolve(r);
+      if (r.t === 'error') {
+        p.reject(new MortarError(r.code, r.message, r.details ? { details: r.details } : {}));
+      } else p.resolve(r);
     });
     let dead = false;
     const die = (why: string) => {

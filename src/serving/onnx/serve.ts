@@ -13,7 +13,8 @@ export interface OnnxServing {
 
 /**
  * Opens a {@link ServingEngine} over an ONNX model repository on a fresh {@link OnnxPool}
- * (`concurrency` defaults to the number of workers).
+ * (`concurrency` defaults to the number of workers; large JSON request bodies are decoded on the
+ * pool's workers unless `decoder` says otherwise).
  * @example const { engine, close } = await openOnnxServing({ root: 'models', workers: 2 });
  */
 export async function openOnnxServing(
@@ -24,6 +25,7 @@ export async function openOnnxServing(
     const engine = await ServingEngine.open({
       ...opts,
       loader: onnxLoader(pool),
+      decoder: opts.decoder ?? pool.decoder(),
       concurrency: opts.concurrency ?? pool.size,
     });
     return {

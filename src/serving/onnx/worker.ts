@@ -3,8 +3,10 @@
 import { parentPort } from 'node:worker_threads';
 import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import type { Datatype, TensorArray } from '../tensor.js';
+import { isMortarError } from '../../core/errors.js';
+import { decodeWithHash } from '../kserve/decoder.js';
 import type { TensorSpec } from '../model.js';
+import type { Datatype, TensorArray } from '../tensor.js';
 import type { PoolReply, PoolRequest, WireTensor } from './protocol.js';
 
 type Ort = typeof OrtModule;
@@ -101,7 +103,44 @@ async function run(m: Extract<PoolRequest, { t: 'run' }>): Promise<void> {
   post({ t: 'result', id: m.id, outputs }, transfer);
 }
 
+// Decodes a KServe request body (JSON parsing off the HTTP thread); tensors go back transferred.
+function decode(m: Extract<PoolRequest, { t: 'decode' }>): void {
+  const req = decodeWithHash(m.body, m.headerLength ?? undefined, m.hash);
+  const transfer = new Set<ArrayBuffer>();
+  const inputs: WireTensor[] = Object.entries(req.inputs).map(([name, t]) => {
+    transfer.add(t.data.buffer as ArrayBuffer);
+    return { name, ...t };
+  });
+  post(
+    {
+      t: 'decoded',
+      id: m.id,
+      request: {
+        ...(req.id === undefined ? {} : { id: req.id }),
+        parameters: req.parameters,
+        inputs,
+        ...(req.outputs ? { outputs: req.outputs } : {}),
+        binaryOutputs: req.binaryOutputs,
+        ...(req.inputHash === undefined ? {} : { inputHash: req.inputHash }),
+      },
+    },
+    [...transfer],
+  );
+}
+
 port.on('message', (m: PoolRequest) => {
+  if (m.t === 'decode') {
+    try {
+      decode(m);
+    } catch (e) {
+      if (isMortarError(e)) {
+        post({ t: 'error', id: m.id, code: e.code, message: e.message, details: { ...e.details } });
+      } else {
+        post({ t: 'error', id: m.id, code: 'INTERNAL', message: (e as Error).message });
+      }
+    }
+    return;
+  }
   const work =
     m.t === 'load'
       ? load(m)
