@@ -2,6 +2,7 @@
 // and the layering rule of docs/ARCHITECTURE.md, enforced with no-restricted-imports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const SUBSYSTEMS = ['labeling', 'validation', 'tuning', 'training', 'serving', 'inference'];
 const UPPER = ['monitoring', 'pipelines'];
@@ -76,6 +77,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   ...layering,
 );
