@@ -1,12 +1,17 @@
-// `npm run bench -- validation [quality|throughput] [--rows N]`: the corruption quality suite on
-// real vega-datasets, and profiling throughput (read + statistics) next to DuckDB's SUMMARIZE on
-// the same files in the same run (flights-3m.parquet and a generated 10M x 20 CSV under /tmp).
+// `npm run bench -- validation [quality|throughput] [--rows N] [--reps R] [--files=flights,csv]
+// [--read] [--workers-variants] [--variants]`: the corruption quality suite on real vega-datasets, and profiling throughput
+// (read + statistics) next to DuckDB's SUMMARIZE on the same files in the same run
+// (flights-3m.parquet and a generated N x 20 CSV under /tmp, default 10M rows). Each engine runs
+// in a fresh child process, interleaved rep by rep, so wall time, CPU time (all threads) and
+// peak RSS are its own; medians are reported with the load average.
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readTable } from '../src/core/data/index.js';
+import { readBatches, readTable } from '../src/core/data/index.js';
 import { Rng } from '../src/core/rng.js';
 import { profileFile, runQualitySuite } from '../src/validation/index.js';
 
@@ -92,73 +97,181 @@ async function generateCsv(path: string, rows: number): Promise<void> {
   await new Promise<void>((res) => out.end(() => res()));
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; rssMb: number; v: T }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+/** What one measured child process reports. */
+interface Measure {
+  readonly wall: number;
+  /** User + system CPU seconds of the whole process: every thread (DuckDB, workers) included. */
+  readonly cpu: number;
+  /** Peak resident set of the whole process, MiB. */
+  readonly rssMb: number;
+  readonly rows: number;
+}
+
+type Engine = 'summarize' | 'profile' | 'read';
+
+/** Runs in a fresh process (so peak RSS and CPU time are the engine's alone) and prints a Measure. */
+async function child(engine: Engine, path: string, args: string[]): Promise<void> {
+  const wi = args.indexOf('--workers');
+  const workers = wi >= 0 ? Number(args[wi + 1]) : undefined;
+  const parallel = args.includes('--parallel');
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
+  let rows = 0;
+  if (engine === 'summarize') {
+    const src = path.endsWith('.parquet') ? 'read_parquet' : 'read_csv';
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const r = await conn.runAndReadAll(`SUMMARIZE SELECT * FROM ${src}('${path}')`);
+    rows = Number(r.getRowObjectsJS()[0]?.['count'] ?? NaN);
+    conn.closeSync();
+    db.closeSync();
+  } else if (engine === 'profile') {
+    const p = await profileFile(path, {
+      ...(workers === undefined ? {} : { workers }),
+      ...(parallel ? { read: { parallel: true } } : {}),
+    });
+    rows = p.rows;
+  } else {
+    for await (const b of readBatches(path, parallel ? { parallel: true } : {})) rows += b.numRows;
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const m: Measure = {
+    wall,
+    cpu: (c.user + c.system) / 1e6,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    rows,
+  };
+  console.log(JSON.stringify(m));
+}
+
+function measure(engine: Engine, path: string, extra: string[] = []): Measure {
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      process.argv[1] as string,
+      'validation',
+      '--child',
+      engine,
+      path,
+      ...extra,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
-    const v = await fn();
-    return {
-      s: (performance.now() - t0) / 1000,
-      rssMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20,
-      v,
-    };
-  } finally {
-    clearInterval(timer);
+    return JSON.parse(line) as Measure;
+  } catch {
+    throw new Error(`${engine} child failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   }
 }
 
-async function summarize(path: string, src: string): Promise<void> {
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
-  await conn.runAndReadAll(`SUMMARIZE SELECT * FROM ${src}('${path}')`);
-  conn.closeSync();
-  db.closeSync();
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+interface Contender {
+  readonly label: string;
+  readonly engine: Engine;
+  readonly extra?: string[];
 }
 
-async function throughput(rows: number): Promise<void> {
-  const csv = '/tmp/mortar-validation-bench.csv';
+async function throughput(rows: number, reps: number, args: string[]): Promise<void> {
+  const csv = `/tmp/mortar-validation-bench-${rows}.csv`;
   if (!existsSync(csv)) {
     console.log(`generating ${rows.toLocaleString()} x 20 CSV at ${csv} ...`);
-    await generateCsv(csv, rows);
+    await generateCsv(csv + '.part', rows);
+    await rename(csv + '.part', csv);
   }
+  const only = args.find((a) => a.startsWith('--files='))?.slice(8);
   const files = [
-    {
-      name: 'flights-3m.parquet',
-      path: vega('flights-3m.parquet'),
-      src: 'read_parquet',
-      rows: 3_000_000,
-    },
-    { name: `generated ${rows / 1e6}M x 20 CSV`, path: csv, src: 'read_csv', rows },
+    { name: 'flights-3m.parquet (3M x 5)', key: 'flights', path: vega('flights-3m.parquet') },
+    { name: `generated CSV (${rows / 1e6}M x 20)`, key: 'csv', path: csv },
+  ].filter((f) => !only || only.split(',').includes(f.key));
+  const contenders: Contender[] = [
+    { label: 'DuckDB SUMMARIZE', engine: 'summarize' },
+    { label: 'mortar profileFile', engine: 'profile' },
   ];
-  console.log('\nthroughput (read + statistics), same run, same files');
+  if (args.includes('--read') && !args.includes('--variants')) {
+    contenders.push({ label: 'readBatches only (no statistics)', engine: 'read' });
+  }
+  if (args.includes('--workers-variants')) {
+    contenders.push(
+      { label: 'mortar profileFile, 0 workers', engine: 'profile', extra: ['--workers', '0'] },
+      { label: 'mortar profileFile, 1 worker', engine: 'profile', extra: ['--workers', '1'] },
+      { label: 'mortar profileFile, 2 workers', engine: 'profile', extra: ['--workers', '2'] },
+    );
+  }
+  if (args.includes('--variants')) {
+    contenders.push(
+      { label: 'mortar profileFile, 0 workers', engine: 'profile', extra: ['--workers', '0'] },
+      { label: 'mortar profileFile, 1 worker', engine: 'profile', extra: ['--workers', '1'] },
+      { label: 'mortar profileFile, 2 workers', engine: 'profile', extra: ['--workers', '2'] },
+      { label: 'mortar profileFile, parallel read', engine: 'profile', extra: ['--parallel'] },
+      { label: 'readBatches only (no statistics)', engine: 'read' },
+    );
+  }
   console.log(
-    'file                          | engine             | seconds | rows/s      | peak RSS MB | ratio vs SUMMARIZE',
+    `\nthroughput (read + statistics), each run in a fresh process, engines interleaved per rep, ` +
+      `medians of ${reps} reps; ${cpus().length} cores, node ${process.version}`,
   );
   for (const f of files) {
-    const duck = await timed(() => summarize(f.path, f.src));
-    const mortar = await timed(() => profileFile(f.path));
-    for (const [label, m] of [
-      ['DuckDB SUMMARIZE', duck],
-      ['mortar profileFile', mortar],
-    ] as const) {
+    const runs = new Map<string, Measure[]>();
+    const loadBefore = load();
+    for (let r = 0; r < reps; r++) {
+      for (const c of contenders) {
+        const m = measure(c.engine, f.path, c.extra);
+        (runs.get(c.label) ?? runs.set(c.label, []).get(c.label))?.push(m);
+        console.log(
+          `  rep ${r + 1} ${c.label}: ${m.wall.toFixed(2)} s wall, ${m.cpu.toFixed(2)} s CPU, ${m.rssMb.toFixed(0)} MiB (load ${load()})`,
+        );
+      }
+    }
+    const base = runs.get('DuckDB SUMMARIZE') as Measure[];
+    console.log(`\n${f.name}: load average before ${loadBefore}, after ${load()}`);
+    console.log(
+      '| engine | wall s | rows/s | CPU s | peak RSS MiB | speed vs SUMMARIZE (wall) | per-rep wall ratio | CPU ratio |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [label, ms] of runs) {
+      const wall = median(ms.map((m) => m.wall));
+      const cpu = median(ms.map((m) => m.cpu));
+      const n = ms[0]?.rows ?? NaN;
+      const perRep = median(ms.map((m, i) => (base[i]?.wall ?? NaN) / m.wall));
       console.log(
-        `${f.name.padEnd(29)} | ${label.padEnd(18)} | ${m.s.toFixed(2).padStart(7)} | ${Math.round(
-          f.rows / m.s,
-        )
-          .toLocaleString()
-          .padStart(11)} | ${m.rssMb.toFixed(0).padStart(11)} | ${(duck.s / m.s).toFixed(2)}x`,
+        `| ${label} | ${wall.toFixed(2)} | ${Math.round(n / wall).toLocaleString('en-US')} | ${cpu.toFixed(2)} | ${median(
+          ms.map((m) => m.rssMb),
+        ).toFixed(
+          0,
+        )} | ${(median(base.map((m) => m.wall)) / wall).toFixed(2)}x | ${perRep.toFixed(2)}x | ${(
+          median(base.map((m) => m.cpu)) / cpu
+        ).toFixed(2)}x |`,
       );
     }
   }
-  if (process.argv.includes('--clean')) await rm(csv, { force: true });
+  if (args.includes('--clean')) await rm(csv, { force: true });
 }
 
 /** Entry point for `npm run bench -- validation`. */
 export async function run(args: string[]): Promise<void> {
-  const what = args.find((a) => !a.startsWith('--')) ?? 'all';
+  const ci = args.indexOf('--child');
+  if (ci >= 0) {
+    await child(args[ci + 1] as Engine, args[ci + 2] as string, args);
+    return;
+  }
+  const what = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? 'all';
   const i = args.indexOf('--rows');
   const rows = i >= 0 ? Number(args[i + 1]) : 10_000_000;
+  const ri = args.indexOf('--reps');
+  const reps = ri >= 0 ? Number(args[ri + 1]) : 3;
   if (what === 'all' || what === 'quality') await quality();
-  if (what === 'all' || what === 'throughput') await throughput(rows);
+  if (what === 'all' || what === 'throughput') await throughput(rows, reps, args);
 }

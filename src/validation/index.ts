@@ -19,6 +19,7 @@ export {
   type SliceSpec,
 } from './profile/profile.js';
 export { profileFile, type ProfileFileOptions } from './profile/file.js';
+export type { BatchView, ColumnView } from './profile/view.js';
 export { parseProfile, readProfile, isProfileJson } from './profile/parse.js';
 export * from './profile/types.js';
 export * from './schema/types.js';

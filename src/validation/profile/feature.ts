@@ -1,4 +1,3 @@
-import type { Column } from '../../core/data/index.js';
 import type { DataType } from '../../core/data/index.js';
 import { MortarError } from '../../core/errors.js';
 import { FrequentItems } from '../sketches/frequent.js';
@@ -6,6 +5,9 @@ import { hashString } from '../sketches/hash.js';
 import { HyperLogLog } from '../sketches/hll.js';
 import { KllSketch } from '../sketches/kll.js';
 import { Moments } from '../sketches/moments.js';
+import { blockSample } from '../sketches/sample.js';
+import { Rng } from '../../core/rng.js';
+import { columnLength, isNullAt, nullCount, type ColumnView } from './view.js';
 import type {
   FeatureProfileJson,
   FeatureType,
@@ -30,8 +32,6 @@ export const DEFAULT_SKETCHES: SketchOptions = { kllK: 200, hllP: 12, topK: 1024
 
 const SEED_A = 0x5bd1e995;
 const SEED_B = 0x1b873593;
-/** Largest number of values counted exactly per batch when looking for frequent numbers. */
-const NUMERIC_TOP_SAMPLE = 8192;
 /** Smallest and largest values kept exactly per numeric feature. */
 const EXTREMES = 32;
 
@@ -87,78 +87,81 @@ class NumericPart {
   low: number[] = [];
   /** The EXTREMES largest finite values, descending (exact). */
   high: number[] = [];
+  /** Draws the block samples (seeded: a profile is a function of its input). */
+  private readonly rng = new Rng(0x6a09e667);
   constructor(o: SketchOptions) {
     this.kll = new KllSketch(o.kllK);
     this.top = new FrequentItems<number>(o.numericTopK);
   }
 
-  /** Adds the present values of `values` (null rows are those with `valid[i] === 0`). */
+  /**
+   * Adds the present values of `values` (null rows are those with `valid[i] === 0`). One tight
+   * pass counts NaN/inf/zeros/non-integral values and copies the finite ones into a scratch
+   * array; a second gives the batch's squared deviations (Chan-merged into the moments) and a
+   * third the exact extremes. The values (or, when `stride` > 1, a block sample with one value
+   * per `stride`, see `sketches/sample.ts`) are then sorted natively once, which gives a KLL
+   * batch insert ({@link KllSketch.addSample}) and the batch's value counts (runs) for the
+   * frequent values. Counts, moments, min/max and extremes always cover every value.
+   */
   addValues(
     values: Float64Array,
     valid: Uint8Array | null,
     weights: Float64Array | undefined,
+    stride = 1,
   ): void {
+    const len = values.length;
+    const xs = scratch(len);
     let n = 0;
     let sum = 0;
-    let { min, max, zeros, nan, inf, nonIntegral } = this;
-    const { kll, low, high } = this;
-    for (let i = 0; i < values.length; i++) {
+    let zeros = 0;
+    let nan = 0;
+    let inf = 0;
+    let nonIntegral = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < len; i++) {
       if (valid !== null && valid[i] === 0) continue;
       const v = values[i] as number;
-      if (v !== v) {
-        nan++;
+      if (v - v !== 0) {
+        if (v !== v) nan++;
+        else inf++;
         continue;
       }
-      if (v === Infinity || v === -Infinity) {
-        inf++;
-        continue;
-      }
-      n++;
+      xs[n++] = v;
       sum += v;
       if (v < min) min = v;
       if (v > max) max = v;
       if (v === 0) zeros++;
       else if (v !== Math.floor(v)) nonIntegral++;
-      kll.update(v);
-      if (low.length < EXTREMES || v < (low[low.length - 1] as number)) insertSorted(low, v, 1);
-      if (high.length < EXTREMES || v > (high[high.length - 1] as number))
-        insertSorted(high, v, -1);
     }
-    Object.assign(this, { min, max, zeros, nan, inf, nonIntegral });
+    this.zeros += zeros;
+    this.nan += nan;
+    this.inf += inf;
+    this.nonIntegral += nonIntegral;
     if (n === 0) return;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
     const mean = sum / n;
     let m2 = 0;
-    for (let i = 0; i < values.length; i++) {
-      if (valid !== null && valid[i] === 0) continue;
-      const v = values[i] as number;
-      if (v - v === 0) m2 += (v - mean) * (v - mean);
+    for (let i = 0; i < n; i++) {
+      const d = (xs[i] as number) - mean;
+      m2 += d * d;
     }
     this.moments.merge({ n, mean, m2 });
     if (weights) {
-      this.weighted ??= new Moments();
-      for (let i = 0; i < values.length; i++) {
+      const w = (this.weighted ??= new Moments());
+      for (let i = 0; i < len; i++) {
         if (valid !== null && valid[i] === 0) continue;
         const v = values[i] as number;
-        if (v - v === 0) this.weighted.add(v, weights[i] as number);
+        if (v - v === 0) w.add(v, weights[i] as number);
       }
     }
-    // Frequent values: exact per batch up to NUMERIC_TOP_SAMPLE values, a strided sample above.
-    const stride = Math.max(1, Math.ceil(values.length / NUMERIC_TOP_SAMPLE));
-    const counts = new Map<number, number>();
-    let seen = 0;
-    for (let i = 0; i < values.length; i += stride) {
-      if (valid !== null && valid[i] === 0) continue;
-      const v = values[i] as number;
-      if (v - v !== 0) continue;
-      seen++;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    const part = new FrequentItems<number>(this.top.capacity);
-    const scale = seen > 0 ? n / seen : 1;
-    for (const [k, c] of counts) part.counts.set(k === 0 ? 0 : k, c * scale);
-    part.total = n;
-    part.reduce();
-    this.top.merge(part);
+    this.low = smallest(this.low, xs, n, 1);
+    this.high = smallest(this.high, xs, n, -1);
+    const m = blockSample(xs, n, stride, this.rng);
+    const sorted = xs.subarray(0, m).sort();
+    this.kll.addSample(sorted, Math.log2(stride), n, min, max);
+    this.top.merge(frequentOfSorted(sorted, this.top.capacity, stride, n));
   }
 
   merge(o: NumericPart): void {
@@ -215,6 +218,133 @@ class NumericPart {
     p.high = [...(j.extremes?.high ?? [])];
     return p;
   }
+}
+
+let scratchBuf = new Float64Array(0);
+
+/** A reusable work array of at least `n` doubles (profiling is synchronous, one column at a time). */
+function scratch(n: number): Float64Array {
+  if (scratchBuf.length < n) scratchBuf = new Float64Array(Math.max(n, 2 * scratchBuf.length));
+  return scratchBuf;
+}
+
+/**
+ * The EXTREMES smallest (dir 1, ascending) or largest (dir -1, descending) of `current` (in
+ * that order already) and `xs[0..n)`, with multiplicity. A bounded heap with the current
+ * threshold in front: one comparison per value in the usual case, O(log EXTREMES) when a value
+ * gets in (sorted input included).
+ */
+function smallest(current: number[], xs: Float64Array, n: number, dir: 1 | -1): number[] {
+  // A max-heap (by v * dir) of at most EXTREMES signed values.
+  const heap = extremesHeap;
+  let size = 0;
+  for (const v of current) heapPushMax(heap, size++, v * dir);
+  // Scan from the end where the batch's values are least extreme for this side (time-ordered
+  // data: a rising column's largest values are at its end), so few values get past the gate.
+  const backward = n > 1 && ((xs[n - 1] as number) - (xs[0] as number)) * dir < 0;
+  for (let k = 0; k < n; k++) {
+    const v = (xs[backward ? n - 1 - k : k] as number) * dir;
+    if (size < EXTREMES) heapPushMax(heap, size++, v);
+    else if (v < (heap[0] as number)) heapReplaceTopMax(heap, size, v);
+  }
+  const out = Array.from(heap.subarray(0, size)).sort((a, b) => a - b);
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * dir + 0;
+  return out;
+}
+
+const extremesHeap = new Float64Array(EXTREMES);
+
+function heapPushMax(h: Float64Array, size: number, v: number): void {
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if ((h[p] as number) >= v) break;
+    h[i] = h[p] as number;
+    i = p;
+  }
+  h[i] = v;
+}
+
+function heapReplaceTopMax(h: Float64Array, size: number, v: number): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= size) break;
+    const r = l + 1;
+    const c = r < size && (h[r] as number) > (h[l] as number) ? r : l;
+    if ((h[c] as number) <= v) break;
+    h[i] = h[c] as number;
+    i = c;
+  }
+  h[i] = v;
+}
+
+/**
+ * The Misra-Gries summary (capacity `capacity`) of one batch of `total` values from its sorted
+ * values (or a block sample of them, each standing for `scale` values): run counts, cut back like {@link FrequentItems.reduce} — the (capacity+1)-th largest count is
+ * subtracted from every count and non-positive counters dropped — found with a small min-heap
+ * instead of a map of every distinct value.
+ */
+function frequentOfSorted(
+  sorted: Float64Array,
+  capacity: number,
+  scale: number,
+  total: number,
+): FrequentItems<number> {
+  const part = new FrequentItems<number>(capacity);
+  const n = sorted.length;
+  part.total = total;
+  // Pass 1: the (capacity + 1) largest run counts in a min-heap.
+  const heap = new Float64Array(capacity + 1);
+  let size = 0;
+  let runs = 0;
+  for (let i = 0; i < n;) {
+    const v = sorted[i] as number;
+    let j = i + 1;
+    while (j < n && sorted[j] === v) j++;
+    const c = j - i;
+    runs++;
+    if (size <= capacity) heapPush(heap, size++, c);
+    else if (c > (heap[0] as number)) heapReplaceTop(heap, size, c);
+    i = j;
+  }
+  const cut = runs > capacity ? (heap[0] as number) : 0;
+  for (let i = 0; i < n;) {
+    const v = sorted[i] as number;
+    let j = i + 1;
+    while (j < n && sorted[j] === v) j++;
+    const c = j - i - cut;
+    if (c > 0) part.counts.set(v === 0 ? 0 : v, c * scale);
+    i = j;
+  }
+  part.offset = cut * scale;
+  return part;
+}
+
+function heapPush(h: Float64Array, size: number, v: number): void {
+  let i = size;
+  h[i] = v;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if ((h[p] as number) <= v) break;
+    h[i] = h[p] as number;
+    h[p] = v;
+    i = p;
+  }
+}
+
+function heapReplaceTop(h: Float64Array, size: number, v: number): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= size) break;
+    const r = l + 1;
+    const c = r < size && (h[r] as number) < (h[l] as number) ? r : l;
+    if ((h[c] as number) >= v) break;
+    h[i] = h[c] as number;
+    i = c;
+  }
+  h[i] = v;
 }
 
 /** Inserts `v` into `a` kept sorted ascending (dir 1) or descending (dir -1), capped at EXTREMES. */
@@ -317,23 +447,28 @@ export class FeatureStats {
     if (type === 'LIST') this.valency = new ValencyPart();
   }
 
-  /** Adds a column of one batch (optionally with per-row weights). */
-  add(col: Column, weights?: Float64Array): void {
-    const nulls = col.nullCount;
-    this.present += col.length - nulls;
+  /**
+   * Adds a column of one batch (optionally with per-row weights). `stride` > 1 (a power of two,
+   * see `sketches/sample.ts`) lets the numeric quantiles and frequent values see a block sample
+   * of one value per `stride`; everything else always sees every value.
+   */
+  add(col: ColumnView, weights?: Float64Array, stride = 1): void {
+    const length = columnLength(col);
+    const nulls = nullCount(col);
+    this.present += length - nulls;
     this.missing += nulls;
     if (weights) {
       let w = 0;
-      for (let i = 0; i < col.length; i++) if (!col.isNull(i)) w += weights[i] as number;
+      for (let i = 0; i < length; i++) if (!isNullAt(col, i)) w += weights[i] as number;
       this.weightPresent = (this.weightPresent ?? 0) + w;
     }
     switch (col.kind) {
       case 'number':
-        this.numeric?.addValues(col.values, col.valid, weights);
+        this.numeric?.addValues(col.values, col.valid, weights, stride);
         return;
       case 'bigint': {
         const vals = Float64Array.from(col.values, (v) => Number(v));
-        this.numeric?.addValues(vals, col.valid, weights);
+        this.numeric?.addValues(vals, col.valid, weights, stride);
         return;
       }
       case 'string': {
@@ -354,9 +489,10 @@ export class FeatureStats {
       case 'bool': {
         let t = 0;
         let f = 0;
-        for (let i = 0; i < col.length; i++) {
-          if (col.isNull(i)) continue;
-          if (col.values[i] === 1) t++;
+        const { values, valid } = col;
+        for (let i = 0; i < values.length; i++) {
+          if (valid !== null && valid[i] === 0) continue;
+          if (values[i] === 1) t++;
           else f++;
         }
         if (t) this.string?.addValue('true', t);

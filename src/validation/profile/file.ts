@@ -15,19 +15,54 @@ export interface ProfileFileOptions extends ProfileOptions {
   /** How the file is read (format, columns, CSV dialect, ...). */
   readonly read?: ReadOptions;
   /**
-   * Worker threads that compute statistics on shards of batches, merged at the end (default:
-   * one per core, at most 4, for files of 16 MiB and more; 0 = profile on the calling thread). Slicing by a function forces 0.
+   * Worker threads that compute statistics on shards of batches, merged at the end (default, for
+   * files of 8 MiB and more: one per core but one — the calling thread keeps a core to decode
+   * batches, DuckDB parses on its own threads — at least 1, at most 4; smaller files: 0 = profile
+   * on the calling thread). Slicing by a function forces 0.
    */
   readonly workers?: number;
   /** Called after each batch with the rows read so far. */
   readonly onRows?: (rows: number) => void;
 }
 
+let sourceBundle: string | undefined;
+
+/**
+ * From TypeScript sources (tests, tsx): the worker entry bundled to one CommonJS script with the
+ * esbuild that tsx ships (tens of milliseconds, once per process), so a worker starts without
+ * loading tsx's module hooks (a few hundred milliseconds of CPU per worker); undefined when
+ * esbuild cannot be found.
+ */
+function bundledEntry(here: string): string | undefined {
+  if (sourceBundle !== undefined) return sourceBundle;
+  try {
+    const req = createRequire(createRequire(here).resolve('tsx'));
+    const esbuild = req('esbuild') as {
+      buildSync(o: Record<string, unknown>): { outputFiles: { text: string }[] };
+    };
+    const out = esbuild.buildSync({
+      entryPoints: [fileURLToPath(new URL('./worker.ts', here))],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    sourceBundle = out.outputFiles[0]?.text;
+  } catch {
+    sourceBundle = undefined;
+  }
+  return sourceBundle;
+}
+
 function newWorker(): Worker {
   const here = import.meta.url;
   const js = new URL('./worker.js', here);
   if (!here.endsWith('.ts') && existsSync(fileURLToPath(js))) return new Worker(js);
-  // From TypeScript sources (tests, tsx): register tsx inside the worker, then import the entry.
+  const bundle = bundledEntry(here);
+  if (bundle !== undefined) return new Worker(bundle, { eval: true });
+  // Fallback: register tsx inside the worker, then import the entry.
   const api = createRequire(here)
     .resolve('tsx/esm/api')
     .replace(/\.cjs$/, '.mjs');
@@ -108,10 +143,11 @@ function startShard(options: ProfileOptions): Shard {
 
 /**
  * Profiles a data file in one streaming pass with bounded memory. The calling thread decodes
- * batches (DuckDB reads with its own threads) and hands each to the least-busy of `workers`
- * worker threads (zero-copy transfer of the typed arrays); each worker profiles its shard and the
- * shard profiles are merged at the end — so both cores are used, and the result equals a
- * single-threaded profile within the sketches' errors (exactly, for counts and moments).
+ * batches (DuckDB parses with its own threads) and hands each to the least-busy of `workers`
+ * worker threads (zero-copy transfer of the typed arrays; workers load only the profiler, not
+ * the data layer); each worker profiles its shard and the shard profiles are merged at the end —
+ * so decoding and statistics run on different cores, and the result equals a single-threaded
+ * profile within the sketches' errors (exactly, for counts and moments).
  *
  * @throws the data reader's MortarErrors (NOT_FOUND, DATA_INVALID naming the file, ...).
  */
@@ -124,10 +160,12 @@ export async function profileFile(
   // Small files are faster on the calling thread than after starting workers.
   const big =
     requested === undefined
-      ? ((await stat(path).catch(() => undefined))?.size ?? 0) >= 16 << 20
+      ? ((await stat(path).catch(() => undefined))?.size ?? 0) >= 8 << 20
       : true;
   const workers =
-    usesFn || !big ? 0 : Math.max(0, Math.floor(requested ?? Math.min(4, availableParallelism())));
+    usesFn || !big
+      ? 0
+      : Math.max(0, Math.floor(requested ?? Math.max(1, Math.min(4, availableParallelism() - 1))));
   let rows = 0;
   if (workers === 0) {
     const p = new Profile(profileOptions);

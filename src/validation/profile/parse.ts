@@ -20,6 +20,7 @@ const Kll = z.object({
   max: nullableNum,
   levels: z.array(z.array(num)),
   seed: num,
+  sampleVariance: num.optional(),
 });
 const Feature = z.object({
   name: z.string(),

@@ -1,10 +1,13 @@
-import type { Column, RecordBatch, Row } from '../../core/data/index.js';
+import type { Row } from '../../core/data/index.js';
 import { MortarError } from '../../core/errors.js';
-import { fmix32, hashCombine, hashNumber, hashString } from '../sketches/hash.js';
+import { fmix32, hashCombine, hashString } from '../sketches/hash.js';
 import { RowSampler } from '../sketches/kmv.js';
 import { CoMoments } from '../sketches/moments.js';
+import { sampleRows, sampleStride } from '../sketches/sample.js';
+import { Rng } from '../../core/rng.js';
 import { DEFAULT_SKETCHES, FeatureStats, featureTypeOf, type SketchOptions } from './feature.js';
 import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileJson } from './types.js';
+import { cellAt, columnIndex, rowAt, takeRows, type BatchView, type ColumnView } from './view.js';
 
 /** How to cut a dataset into slices: by the value of a column, or by a named function of a row. */
 export type SliceSpec =
@@ -30,15 +33,23 @@ export interface ProfileOptions extends Partial<SketchOptions> {
 
 const NULL_HASH = 0x6b43a9b5;
 
-function cellHashes(col: Column, out: Uint32Array, salt: number): void {
+function cellHashes(col: ColumnView, type: string, out: Uint32Array, salt: number): void {
   switch (col.kind) {
     case 'number': {
+      // hashNumber inlined on the doubles' bits (a 32-bit view, no per-value copy).
       const { values, valid } = col;
+      const bits = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+      const mul = 0x9e3779b1;
       for (let i = 0; i < values.length; i++) {
-        out[i] = hashCombine(
-          out[i] as number,
-          valid !== null && valid[i] === 0 ? NULL_HASH : hashNumber(values[i] as number, salt),
-        );
+        let v: number;
+        if (valid !== null && valid[i] === 0) v = NULL_HASH;
+        else {
+          const lo = bits[2 * i] as number;
+          let hi = bits[2 * i + 1] as number;
+          if (lo === 0 && hi === 0x80000000) hi = 0; // -0 hashes as 0
+          v = fmix32(fmix32(lo ^ salt) ^ Math.imul(hi + salt, mul));
+        }
+        out[i] = hashCombine(out[i] as number, v);
       }
       return;
     }
@@ -52,8 +63,8 @@ function cellHashes(col: Column, out: Uint32Array, salt: number): void {
       return;
     }
     default:
-      for (let i = 0; i < col.length; i++) {
-        const v = col.get(i);
+      for (let i = 0; i < out.length; i++) {
+        const v = cellAt(col, type, i);
         out[i] = hashCombine(
           out[i] as number,
           v === null ? NULL_HASH : hashString(String(v), salt),
@@ -62,20 +73,58 @@ function cellHashes(col: Column, out: Uint32Array, salt: number): void {
   }
 }
 
-/** sign(x) * log(1 + |x|): tames heavy tails before correlations are taken. */
-function signedLog(a: Float64Array): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i] as number;
-    out[i] = v < 0 ? -Math.log1p(-v) : Math.log1p(v);
-  }
-  return out;
+/** One correlation column of a batch: sign(x) log(1 + |x|) of its (sampled) rows. */
+interface CorrelationColumn {
+  /** The transformed values, NaN where missing. */
+  readonly raw: Float64Array;
+  /** True when nothing is missing; then `values` holds `raw` minus its mean. */
+  readonly complete: boolean;
+  readonly values: Float64Array;
+  readonly n: number;
+  readonly mean: number;
+  /** Sum of squared deviations from the mean (when complete). */
+  readonly css: number;
 }
 
-function numericArray(col: Column): Float64Array | undefined {
+/**
+ * sign(x) * log(1 + |x|) (tames heavy tails before correlations are taken) of `a`'s rows
+ * `rows` (all rows when undefined), and, when no value is missing, centered by its mean.
+ */
+function centeredSignedLog(a: Float64Array, rows: Int32Array | undefined): CorrelationColumn {
+  const n = rows ? rows.length : a.length;
+  const raw = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[rows ? (rows[i] as number) : i] as number;
+    const t = v < 0 ? -Math.log1p(-v) : Math.log1p(v);
+    raw[i] = t;
+    sum += t;
+  }
+  if (sum !== sum) return { raw, complete: false, values: raw, n, mean: NaN, css: NaN };
+  const mean = n > 0 ? sum / n : 0;
+  const values = new Float64Array(n);
+  let css = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (raw[i] as number) - mean;
+    values[i] = d;
+    css += d * d;
+  }
+  return { raw, complete: true, values, n, mean, css };
+}
+
+function dot(x: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (x[i] as number) * (y[i] as number);
+  return s;
+}
+
+function numericArray(col: ColumnView): Float64Array | undefined {
   if (col.kind === 'number') return col.values;
   if (col.kind === 'bigint') {
-    return Float64Array.from(col.values, (v, i) => (col.isNull(i) ? NaN : Number(v)));
+    const { valid } = col;
+    return Float64Array.from(col.values, (v, i) =>
+      valid !== null && valid[i] === 0 ? NaN : Number(v),
+    );
   }
   return undefined;
 }
@@ -101,6 +150,8 @@ export class Profile {
   correlations: CoMoments[] = [];
   readonly slices = new Map<string, Profile>();
   private readonly sketches: SketchOptions;
+  /** Draws the row samples for correlations once the profile is large (seeded). */
+  private readonly rng = new Rng(0x3c6ef372);
 
   constructor(readonly options: ProfileOptions = {}) {
     this.sketches = { ...DEFAULT_SKETCHES, ...stripUndefined(options) };
@@ -112,12 +163,15 @@ export class Profile {
     return this.features.get(name);
   }
 
-  /** Adds one batch. Columns must keep their names and kinds from batch to batch. */
-  add(batch: RecordBatch): void {
+  /**
+   * Adds one batch (a `RecordBatch`, or any {@link BatchView}). Columns must keep their names and
+   * kinds from batch to batch.
+   */
+  add(batch: BatchView): void {
     const weightCol = this.options.weight;
     let weights: Float64Array | undefined;
     if (weightCol !== undefined) {
-      const i = batch.columnIndex(weightCol);
+      const i = columnIndex(batch, weightCol);
       const col = i < 0 ? undefined : batch.columns[i];
       const arr = col ? numericArray(col) : undefined;
       if (!arr) {
@@ -132,11 +186,12 @@ export class Profile {
       for (const w of weights) total += w;
       this.weight = (this.weight ?? 0) + total;
     }
+    const stride = sampleStride(this.rows);
     this.rows += batch.numRows;
     const numericIdx: number[] = [];
     batch.schema.forEach((field, i) => {
       if (field.name === weightCol) return;
-      const col = batch.columns[i] as Column;
+      const col = batch.columns[i] as ColumnView;
       let f = this.features.get(field.name);
       if (!f) {
         const sample =
@@ -149,25 +204,25 @@ export class Profile {
         );
         this.features.set(field.name, f);
       }
-      f.add(col, weights);
+      f.add(col, weights, stride);
       if (f.type === 'INT' || f.type === 'FLOAT') numericIdx.push(i);
     });
-    if (this.duplicates) this.addRowHashes(batch, weights);
-    this.addCorrelations(batch, numericIdx);
+    if (this.duplicates) this.addRowHashes(batch);
+    this.addCorrelations(batch, numericIdx, stride);
     if (this.options.slices?.length) this.addSlices(batch);
   }
 
-  private addRowHashes(batch: RecordBatch, weights: Float64Array | undefined): void {
+  private addRowHashes(batch: BatchView): void {
     const hashes = new Uint32Array(batch.numRows);
     batch.columns.forEach((col, c) => {
       if (batch.schema[c]?.name === this.options.weight) return;
-      cellHashes(col, hashes, 0x3c6ef372 + c);
+      cellHashes(col, batch.schema[c]?.type ?? 'other', hashes, 0x3c6ef372 + c);
     });
-    const s = this.duplicates as RowSampler;
-    for (let i = 0; i < hashes.length; i++) s.add(fmix32(hashes[i] as number), weights ? 1 : 1);
+    for (let i = 0; i < hashes.length; i++) hashes[i] = fmix32(hashes[i] as number);
+    (this.duplicates as RowSampler).addAll(hashes);
   }
 
-  private addCorrelations(batch: RecordBatch, numericIdx: readonly number[]): void {
+  private addCorrelations(batch: BatchView, numericIdx: readonly number[], stride: number): void {
     const max = this.options.correlations ?? 10;
     if (max < 2) return;
     if (!this.correlationFeatures) {
@@ -178,27 +233,42 @@ export class Profile {
       this.correlations = Array.from({ length: (k * (k - 1)) / 2 }, () => new CoMoments());
     }
     const names = this.correlationFeatures;
-    const arrays = names.map((n) => {
-      const i = batch.columnIndex(n);
-      const arr = i < 0 ? undefined : numericArray(batch.columns[i] as Column);
-      return arr && signedLog(arr);
+    if (names.length < 2) return;
+    const rows = sampleRows(batch.numRows, stride, this.rng);
+    const cols = names.map((n) => {
+      const i = columnIndex(batch, n);
+      const arr = i < 0 ? undefined : numericArray(batch.columns[i] as ColumnView);
+      return arr && centeredSignedLog(arr, rows);
     });
     let p = 0;
     for (let a = 0; a < names.length; a++) {
       for (let b = a + 1; b < names.length; b++, p++) {
-        const xa = arrays[a];
-        const xb = arrays[b];
-        if (xa && xb) this.correlations[p]?.addArrays(xa, xb);
+        const xa = cols[a];
+        const xb = cols[b];
+        if (!xa || !xb) continue;
+        const c = this.correlations[p] as CoMoments;
+        if (xa.complete && xb.complete) {
+          // No missing values in either column: the column means are the pair's means.
+          if (xa.n === 0) continue;
+          c.merge({
+            n: xa.n,
+            mx: xa.mean,
+            my: xb.mean,
+            cxx: xa.css,
+            cyy: xb.css,
+            cxy: dot(xa.values, xb.values),
+          });
+        } else c.addArrays(xa.raw, xb.raw);
       }
     }
   }
 
-  private addSlices(batch: RecordBatch): void {
+  private addSlices(batch: BatchView): void {
     const maxSlices = this.options.maxSlices ?? 100;
     for (const spec of this.options.slices ?? []) {
       const keys: (string | undefined)[] = new Array(batch.numRows);
       if ('column' in spec) {
-        const i = batch.columnIndex(spec.column);
+        const i = columnIndex(batch, spec.column);
         if (i < 0) {
           throw new MortarError(
             'INVALID_ARGUMENT',
@@ -206,9 +276,10 @@ export class Profile {
             { details: { parameter: 'slices', column: spec.column } },
           );
         }
-        const col = batch.columns[i] as Column;
+        const col = batch.columns[i] as ColumnView;
+        const type = batch.schema[i]?.type ?? 'other';
         for (let r = 0; r < batch.numRows; r++) {
-          const v = col.get(r);
+          const v = cellAt(col, type, r);
           keys[r] =
             v === null
               ? undefined
@@ -216,7 +287,7 @@ export class Profile {
         }
       } else {
         for (let r = 0; r < batch.numRows; r++) {
-          const v = spec.fn(batch.row(r));
+          const v = spec.fn(rowAt(batch, r));
           keys[r] = v === null || v === undefined ? undefined : `${spec.name}=${v}`;
         }
       }
@@ -237,7 +308,7 @@ export class Profile {
           sub = new Profile({ ...this.options, slices: [] });
           this.slices.set(k, sub);
         }
-        sub.add(batch.take(rows));
+        sub.add(takeRows(batch, rows));
       }
     }
   }
@@ -347,7 +418,7 @@ function stripUndefined(o: ProfileOptions): Partial<SketchOptions> {
 }
 
 /** Profiles one in-memory batch. */
-export function profileBatch(batch: RecordBatch, options: ProfileOptions = {}): Profile {
+export function profileBatch(batch: BatchView, options: ProfileOptions = {}): Profile {
   const p = new Profile(options);
   p.add(batch);
   return p;

@@ -27,9 +27,16 @@ export interface NumericStatsJson {
   readonly inf: number;
   /** Finite values with a fractional part. */
   readonly nonIntegral: number;
-  /** KLL quantile sketch over the finite values. */
+  /**
+   * KLL quantile sketch over the finite values (a block sample of them, with the sampling error
+   * counted in `rankError()`, once a profile passes 131,072 rows).
+   */
   readonly quantiles: KllJson;
-  /** Most frequent values (counts exact up to 8,192 values per batch, sampled above). */
+  /**
+   * Most frequent values: Misra-Gries over every finite value (each batch's exact run counts, cut
+   * back to capacity), so each true count is in [count, count + offset]; once a profile passes
+   * 131,072 rows the counts come from a block sample and are scaled (see `sketches/sample.ts`).
+   */
   readonly top: FrequentJson<number>;
   /** The 32 smallest (ascending) and largest (descending) finite values, exact. */
   readonly extremes?: { readonly low: readonly number[]; readonly high: readonly number[] };

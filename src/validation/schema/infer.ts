@@ -33,7 +33,11 @@ function inferRange(f: FeatureStats): FeatureSchema['range'] {
   // data are extrapolated on a log(1 + x) scale, so heavy right tails (prices, counts) get room
   // in proportion and negative values (sentinels such as -1) stay out.
   const k = Math.min(10, Math.max(1, Math.floor(n / 20)));
-  const [qlo, qhi, med] = num.kll.quantiles([k / n, 1 - k / n, 0.5]) as [number, number, number];
+  const [klo, khi, med] = num.kll.quantiles([k / n, 1 - k / n, 0.5]) as [number, number, number];
+  // The k-th order statistics exactly from the kept extremes where they reach (k <= 10 < 32),
+  // else the sketch's estimates (a rank of k / n is far below its error).
+  const qlo = num.low.length >= k ? (num.low[k - 1] as number) : klo;
+  const qhi = num.high.length > k ? (num.high[k] as number) : khi;
   // Log scale for non-negative, right-skewed data only (temperatures near 0 stay linear).
   const logScale = min >= 0 && max - med > 3 * (med - min);
   const t = logScale ? Math.log1p : (x: number) => x;

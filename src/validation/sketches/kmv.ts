@@ -36,6 +36,21 @@ export class RowSampler {
     if (this.mult.size > 2 * this.k) this.trim();
   }
 
+  /** Adds one row per hash of `hashes` (unsigned 32-bit), each with weight 1. */
+  addAll(hashes: Uint32Array): void {
+    this.rows += hashes.length;
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i] as number;
+      if (h >= this.threshold) continue;
+      const m = this.mult.get(h);
+      if (m !== undefined) this.mult.set(h, m + 1);
+      else {
+        this.mult.set(h, 1);
+        if (this.mult.size > 2 * this.k) this.trim();
+      }
+    }
+  }
+
   /** Folds `other` in. */
   merge(other: RowSampler): void {
     this.threshold = Math.min(this.threshold, other.threshold);

@@ -5,6 +5,7 @@ import { hashString } from './hash.js';
 import { HyperLogLog } from './hll.js';
 import { KllSketch } from './kll.js';
 import { RowSampler } from './kmv.js';
+import { blockSample, sampleRows, sampleStride } from './sample.js';
 import { chiSquareQuantile, normalQuantile, poissonUpper } from './math.js';
 import { CoMoments, Moments } from './moments.js';
 
@@ -36,6 +37,65 @@ describe('KLL', () => {
     expect(small.rankError()).toBe(0);
     expect(small.quantile(0.5)).toBe(3);
     expect(small.rank(2)).toBe(0.4);
+  });
+});
+
+describe('KLL batch insertion', () => {
+  it('stays exact below k, keeps the rank error with batches of any size, and merges', () => {
+    const small = new KllSketch(200);
+    small.addSorted(Float64Array.from([1, 2, 3, 4, 5]));
+    small.updateAll([9, 7, NaN, 8, 6]);
+    expect(small.rankError()).toBe(0);
+    expect(small.n).toBe(9); // NaN skipped
+    expect(small.quantile(0.5)).toBe(5);
+    expect(small.rank(8)).toBe(8 / 9);
+    const rng = new Rng(4);
+    const xs = Float64Array.from({ length: 300_000 }, () => rng.normal() ** 3);
+    const sketch = new KllSketch(200);
+    const other = new KllSketch(200, 7);
+    // Batches of uneven sizes (1 .. 65,536), split over two sketches that are then merged.
+    let s = 0;
+    for (const size of [1, 150, 2000, 65_536, 30_000, 7, 65_536, 65_536, 65_536]) {
+      const e = Math.min(xs.length, s + size);
+      (s % 2 ? other : sketch).updateAll(xs.subarray(s, e));
+      s = e;
+    }
+    sketch.updateAll(xs.subarray(s));
+    sketch.merge(KllSketch.fromJSON(JSON.parse(JSON.stringify(other.toJSON()))));
+    const sorted = Float64Array.from(xs).sort();
+    expect(sketch.n).toBe(xs.length);
+    expect(sketch.min).toBe(sorted[0]);
+    expect(sketch.max).toBe(sorted.at(-1));
+    for (const q of [0.01, 0.1, 0.5, 0.9, 0.99]) {
+      const v = sketch.quantile(q);
+      const rank = sorted.findIndex((x) => x > v) / sorted.length;
+      expect(Math.abs(rank - q)).toBeLessThan(KllSketch.errorFor(200));
+    }
+  });
+
+  it('counts block sampling in the rank error and keeps it through JSON and merges', () => {
+    const rng = new Rng(5);
+    const xs = Float64Array.from({ length: 200_000 }, () => rng.float());
+    const s = new KllSketch(200);
+    s.addSorted(Float64Array.from(xs.subarray(0, 100_000)).sort());
+    const rest = Float64Array.from(xs.subarray(100_000));
+    const m = blockSample(rest, rest.length, 4, rng);
+    expect(Math.abs(m - 25_000)).toBeLessThanOrEqual(1);
+    s.addSample(rest.subarray(0, m).sort(), 2, rest.length, 0, 1);
+    expect(s.n).toBe(200_000);
+    const err = s.rankError();
+    // 100,000 sampled items with blocks of 4: variance 100,000, i.e. 2.576 * 316 / 200,000.
+    expect(err - KllSketch.errorFor(200)).toBeCloseTo((2.576 * Math.sqrt(100_000)) / 200_000, 9);
+    const back = KllSketch.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
+    expect(back.rankError()).toBe(err);
+    for (const q of [0.05, 0.5, 0.95]) expect(Math.abs(s.quantile(q) - q)).toBeLessThan(err);
+    expect(sampleStride(100_000)).toBe(1);
+    expect(sampleStride(131_072)).toBe(2);
+    expect(sampleStride(1_048_576)).toBe(16);
+    expect(sampleRows(10, 1, rng)).toBeUndefined();
+    const rows = sampleRows(1000, 8, rng) as Int32Array;
+    expect(rows.length).toBe(125);
+    rows.forEach((r, j) => expect(Math.floor(r / 8)).toBe(j));
   });
 });
 
