@@ -6,12 +6,12 @@
  * - one objective, all-numeric unconditional space, fewer than `gpUntil` complete trials: GP-BO;
  * - otherwise: TPE (multivariate, grouped for conditional spaces, constant liar).
  */
-import type { JsonValue } from '../../core/json.js';
-import type { Distribution, ParamValue } from '../distributions.js';
-import type { FinishedState, FrozenTrial, StudyView } from '../trial.js';
+import type { Distribution } from '../distributions.js';
+import type { StudyView } from '../trial.js';
+import { DelegatingSampler } from './delegating.js';
 import { GpSampler } from './gp.js';
 import { Nsga2Sampler } from './nsga2.js';
-import type { RelativeSpace, Sampler } from './sampler.js';
+import type { Sampler } from './sampler.js';
 import { groupDecomposedSearchSpace, mixSeed, resolveSeed } from './search-space.js';
 import { TpeSampler } from './tpe.js';
 
@@ -31,14 +31,17 @@ const TAG = 'auto:sampler';
  * The portfolio sampler.
  * @example new AutoSampler({ seed: 0 })
  */
-export class AutoSampler implements Sampler {
+export class AutoSampler extends DelegatingSampler<Choice> {
   readonly kind = 'auto';
+  protected readonly tag = TAG;
+  protected readonly fallback = 'tpe';
   readonly seed: number;
   private readonly gpUntil: number;
   private readonly nsga2After: number;
-  private readonly delegates: Record<Choice, Sampler>;
+  protected readonly delegates: Record<Choice, Sampler>;
 
   constructor(opts: AutoSamplerOptions = {}) {
+    super();
     this.seed = resolveSeed(opts.seed);
     this.gpUntil = opts.gpUntil ?? 100;
     this.nsga2After = opts.nsga2After ?? 250;
@@ -70,44 +73,7 @@ export class AutoSampler implements Sampler {
     return groups.length <= 1 && numeric ? 'gp' : 'tpe';
   }
 
-  private of(trial: FrozenTrial): Sampler {
-    const c = trial.systemAttrs[TAG];
-    return this.delegates[c === 'gp' || c === 'nsga2' ? c : 'tpe'];
-  }
-
-  beforeTrial(study: StudyView, trial: FrozenTrial): Record<string, JsonValue> {
-    const choice = this.choose(study);
-    const tagged: FrozenTrial = { ...trial, systemAttrs: { ...trial.systemAttrs, [TAG]: choice } };
-    return { [TAG]: choice, ...(this.delegates[choice].beforeTrial?.(study, tagged) ?? {}) };
-  }
-
-  inferRelativeSearchSpace(study: StudyView, trial: FrozenTrial): RelativeSpace {
-    return this.of(trial).inferRelativeSearchSpace(study, trial);
-  }
-
-  sampleRelative(
-    study: StudyView,
-    trial: FrozenTrial,
-    space: RelativeSpace,
-  ): Record<string, ParamValue> {
-    return this.of(trial).sampleRelative(study, trial, space);
-  }
-
-  sampleIndependent(
-    study: StudyView,
-    trial: FrozenTrial,
-    name: string,
-    distribution: Distribution,
-  ): ParamValue {
-    return this.of(trial).sampleIndependent(study, trial, name, distribution);
-  }
-
-  afterTrial(
-    study: StudyView,
-    trial: FrozenTrial,
-    state: FinishedState,
-    values: readonly number[] | undefined,
-  ): void {
-    this.of(trial).afterTrial?.(study, trial, state, values);
+  protected pick(study: StudyView): Choice {
+    return this.choose(study);
   }
 }

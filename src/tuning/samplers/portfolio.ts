@@ -20,15 +20,15 @@
  * the allocation is a function of the trials: a resumed study makes the same choices (the arms'
  * own random streams and GP hyperparameter warm starts are not replayed).
  */
-import type { JsonValue } from '../../core/json.js';
 import { Rng } from '../../core/rng.js';
-import type { Distribution, ParamValue } from '../distributions.js';
+import type { Distribution } from '../distributions.js';
 import { compareTrials } from '../ranking.js';
-import type { FinishedState, FrozenTrial, StudyView } from '../trial.js';
+import type { FrozenTrial, StudyView } from '../trial.js';
 import { CmaEsSampler } from './cmaes.js';
 import { GpSampler } from './gp.js';
+import { DelegatingSampler } from './delegating.js';
 import { Nsga2Sampler } from './nsga2.js';
-import type { RelativeSpace, Sampler } from './sampler.js';
+import type { Sampler } from './sampler.js';
 import { groupDecomposedSearchSpace, mixSeed, resolveSeed } from './search-space.js';
 import { SobolSampler } from './sobol.js';
 import { TpeSampler } from './tpe.js';
@@ -50,7 +50,6 @@ export interface PortfolioSamplerOptions {
 
 /** The arms of the portfolio. */
 export type PortfolioArm = 'sobol' | 'gp' | 'tpe' | 'cmaes' | 'nsga2';
-const ARMS: readonly PortfolioArm[] = ['sobol', 'gp', 'tpe', 'cmaes', 'nsga2'];
 const TAG = 'portfolio:arm';
 const WINDOW = 8;
 
@@ -58,17 +57,20 @@ const WINDOW = 8;
  * The portfolio sampler (the default of `Study.create`).
  * @example new PortfolioSampler({ seed: 0, budget: 100 })
  */
-export class PortfolioSampler implements Sampler {
+export class PortfolioSampler extends DelegatingSampler<PortfolioArm> {
   readonly kind = 'portfolio';
+  protected readonly tag = TAG;
+  protected readonly fallback = 'tpe';
   readonly seed: number;
   readonly budget: number | undefined;
   private readonly nStartup: number;
   private readonly gpUntil: number;
   private readonly gpMaxPoints: number;
   private readonly nsga2After: number;
-  private readonly arms: Record<PortfolioArm, Sampler>;
+  protected readonly delegates: Record<PortfolioArm, Sampler>;
 
   constructor(opts: PortfolioSamplerOptions = {}) {
+    super();
     this.seed = resolveSeed(opts.seed);
     this.budget = opts.budget;
     this.nStartup =
@@ -79,7 +81,7 @@ export class PortfolioSampler implements Sampler {
     this.gpUntil = opts.gpUntil ?? 300;
     this.gpMaxPoints = opts.gpMaxPoints ?? 100;
     this.nsga2After = opts.nsga2After ?? 250;
-    this.arms = {
+    this.delegates = {
       sobol: new SobolSampler({ seed: mixSeed(this.seed, 1) }),
       gp: new GpSampler({
         seed: mixSeed(this.seed, 2),
@@ -163,45 +165,8 @@ export class PortfolioSampler implements Sampler {
     return arms[arms.length - 1] ?? 'tpe';
   }
 
-  private of(trial: FrozenTrial): Sampler {
-    const c = trial.systemAttrs[TAG];
-    return this.arms[ARMS.includes(c as PortfolioArm) ? (c as PortfolioArm) : 'tpe'];
-  }
-
-  beforeTrial(study: StudyView, trial: FrozenTrial): Record<string, JsonValue> {
-    const arm = this.choose(study, trial.number);
-    const tagged: FrozenTrial = { ...trial, systemAttrs: { ...trial.systemAttrs, [TAG]: arm } };
-    return { [TAG]: arm, ...(this.arms[arm].beforeTrial?.(study, tagged) ?? {}) };
-  }
-
-  inferRelativeSearchSpace(study: StudyView, trial: FrozenTrial): RelativeSpace {
-    return this.of(trial).inferRelativeSearchSpace(study, trial);
-  }
-
-  sampleRelative(
-    study: StudyView,
-    trial: FrozenTrial,
-    space: RelativeSpace,
-  ): Record<string, ParamValue> {
-    return this.of(trial).sampleRelative(study, trial, space);
-  }
-
-  sampleIndependent(
-    study: StudyView,
-    trial: FrozenTrial,
-    name: string,
-    distribution: Distribution,
-  ): ParamValue {
-    return this.of(trial).sampleIndependent(study, trial, name, distribution);
-  }
-
-  afterTrial(
-    study: StudyView,
-    trial: FrozenTrial,
-    state: FinishedState,
-    values: readonly number[] | undefined,
-  ): void {
-    this.of(trial).afterTrial?.(study, trial, state, values);
+  protected pick(study: StudyView, trial: FrozenTrial): PortfolioArm {
+    return this.choose(study, trial.number);
   }
 }
 
